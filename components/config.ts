@@ -1,0 +1,378 @@
+/**
+ * Stack configuration: one typed, validated StackConfig from Pulumi config. Defaults live in
+ * Pulumi.yaml's `config:` block (the CLI applies them); this module checks types and values and
+ * fails at preview with every problem at once, each naming the key and showing a valid example.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CONFLICT_MODES, S3A_COMMITTERS, type ConflictMode, type S3ACommitter } from "../policy/s3a/facts";
+import { POLICY, checkSparkConf } from "../policy/s3a/checks";
+import { s3aSparkConf } from "./s3a-profile";
+import { didYouMean } from "../policy/s3a/suggest";
+import { findSparkRuntime, supportedSparkVersions } from "../policy/s3a/versions";
+
+export const PROJECT = "spark-s3";
+export const OBJECT_STORES = ["aws", "flashblade", "minio"] as const;
+export type ObjectStoreKind = (typeof OBJECT_STORES)[number];
+
+export interface StackConfig {
+    readonly stack: string;
+    readonly objectStore: ObjectStoreKind;
+    readonly bucketName: string;
+    /** Key prefix of this stack's data inside the bucket (no leading or trailing slash). */
+    readonly dataPrefix: string;
+    readonly operator: {
+        readonly install: boolean;
+        readonly namespace: string;
+    };
+    readonly jobNamespace: string;
+    readonly serviceAccount: string;
+    readonly spark: {
+        readonly version: string;
+        /** Empty: the stock image of the version matrix plus spark.jars.packages. */
+        readonly image: string;
+        readonly committer: S3ACommitter;
+        readonly conflictMode: ConflictMode;
+        readonly driverCores: number;
+        readonly driverMemory: string;
+        readonly executorInstances: number;
+        readonly executorCores: number;
+        readonly executorMemory: string;
+        /** User additions/overrides, already checked against the policy pack. */
+        readonly confOverrides: Readonly<Record<string, string>>;
+        readonly waitForCompletion: boolean;
+        readonly jobTimeoutMinutes: number;
+    };
+    readonly staging: {
+        readonly storageClass: string;
+        readonly size: string;
+        readonly mountPath: string;
+        /** Non-empty: a hostPath PersistentVolume for single-node clusters (kind, minikube). */
+        readonly hostPath: string;
+    };
+    readonly aws: {
+        readonly region: string;
+        readonly versioning: boolean;
+        readonly protect: boolean;
+    };
+    readonly minio: {
+        readonly image: string;
+        readonly mcImage: string;
+        readonly storageSize: string;
+        readonly storageClass: string;
+    };
+    readonly flashblade: {
+        readonly managementUrl: string;
+        readonly dataUrl: string;
+        readonly account: string;
+    };
+    /** Signing region S3A sends to third-party stores (MinIO, FlashBlade). */
+    readonly s3Region: string;
+    readonly doglover: {
+        readonly sampleRecords: number;
+    };
+}
+
+/** One config problem: the key (without project prefix), what is wrong, a valid example. */
+export interface ConfigProblem {
+    readonly key: string;
+    readonly problem: string;
+    readonly example: string;
+}
+
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly ConfigProblem[]) {
+        super(
+            `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+                problems.map((p) => `  - ${qualify(p.key)}: ${p.problem}. Valid example: ${p.example}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
+
+/** Raw config values as the CLI hands them over: strings (arrays and objects as JSON). */
+export type RawConfig = (key: string) => string | undefined;
+
+// Kubernetes and S3 naming rules.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const QUANTITY = /^([0-9]+(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const SPARK_MEMORY = /^[0-9]+[kmgt]?$/i;
+const URL_WITH_SCHEME = /^https?:\/\/[^/\s:]+(:[0-9]{1,5})?\/?$/i;
+
+/** S3 bucket naming rules (AWS "Bucket naming rules", general purpose buckets). */
+export function bucketNameProblem(name: string): string | undefined {
+    if (name.length < 3 || name.length > 63) return `"${name}" must be 3 to 63 characters long`;
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+        return `"${name}" may only hold lowercase letters, digits, dots and hyphens, and must start and end with a letter or digit`;
+    if (/\.\./.test(name)) return `"${name}" must not contain two adjacent dots`;
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return `"${name}" must not look like an IP address`;
+    if (/^xn--|^sthree-|^amzn-s3-demo-|-s3alias$|--ol-s3$|\.mrap$|--x-s3$|--table-s3$/.test(name))
+        return `"${name}" uses a prefix or suffix that S3 reserves`;
+    return undefined;
+}
+
+class Reader {
+    readonly problems: ConfigProblem[] = [];
+    constructor(private readonly raw: RawConfig) {}
+
+    private fail(key: string, problem: string, example: string): void {
+        this.problems.push({ key, problem, example });
+    }
+
+    private present(key: string, example: string): string | undefined {
+        const v = this.raw(key);
+        if (v === undefined) {
+            this.fail(key, "is required but not set (its default in Pulumi.yaml is missing too)", example);
+        }
+        return v;
+    }
+
+    string(key: string, example: string, check?: (v: string) => string | undefined): string {
+        const v = this.present(key, example);
+        if (v === undefined) return "";
+        const p = check?.(v);
+        if (p) this.fail(key, p, example);
+        return v;
+    }
+
+    oneOf<T extends string>(key: string, allowed: readonly T[], example: string): T {
+        const v = this.string(key, example);
+        if (v !== "" && !allowed.includes(v as T)) {
+            const near = didYouMean(v, allowed);
+            this.fail(key, `"${v}" is not one of ${allowed.join(", ")}${near ? ` (did you mean "${near}"?)` : ""}`, example);
+        }
+        return v as T;
+    }
+
+    int(key: string, example: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+        const v = this.present(key, example);
+        if (v === undefined) return min;
+        const n = Number(v.trim());
+        if (v.trim() === "" || !Number.isInteger(n)) {
+            this.fail(key, `must be a whole number, got ${JSON.stringify(v)}`, example);
+            return min;
+        }
+        if (n < min || n > max) {
+            this.fail(key, `must be between ${min} and ${max}, got ${n}`, example);
+        }
+        return n;
+    }
+
+    bool(key: string, example: string): boolean {
+        const v = this.present(key, example);
+        if (v === undefined) return false;
+        if (v !== "true" && v !== "false") {
+            this.fail(key, `must be true or false, got ${JSON.stringify(v)}`, example);
+        }
+        return v === "true";
+    }
+
+    stringList(key: string, example: string): string[] {
+        const v = this.present(key, example);
+        if (v === undefined) return [];
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(v);
+        } catch {
+            parsed = undefined;
+        }
+        if (!Array.isArray(parsed) || parsed.some((x) => typeof x !== "string")) {
+            this.fail(key, `must be a list of strings, got ${JSON.stringify(v)}`, example);
+            return [];
+        }
+        return parsed as string[];
+    }
+}
+
+const dnsLabel = (what: string) => (v: string) =>
+    DNS_LABEL.test(v) ? undefined : `"${v}" is not a valid ${what} (lowercase letters, digits and '-', at most 63 characters)`;
+const quantity = (v: string) =>
+    QUANTITY.test(v) ? undefined : `"${v}" is not a Kubernetes quantity (a number with a suffix such as Mi or Gi)`;
+const sparkMemory = (v: string) =>
+    SPARK_MEMORY.test(v) ? undefined : `"${v}" is not a Spark memory size (a number with k, m, g or t)`;
+const urlWithScheme = (v: string) =>
+    v === "" || URL_WITH_SCHEME.test(v) ? undefined : `"${v}" must be a URL with scheme, host and optional port`;
+const absolutePath = (v: string) =>
+    v.startsWith("/") && !v.includes("..") ? undefined : `"${v}" must be an absolute path`;
+
+/** Parse and validate. Throws ConfigError listing every problem. */
+export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
+    const r = new Reader(raw);
+    const objectStore = r.oneOf("objectStore", OBJECT_STORES, "spark-s3:objectStore: minio");
+    const bucketRaw = r.string("bucketName", "spark-s3:bucketName: acme-spark-dev-data");
+    const bucketName = bucketRaw !== "" ? bucketRaw : `spark-s3-${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`;
+    if (bucketRaw === "" && objectStore === "aws") {
+        r.problems.push({
+            key: "bucketName",
+            problem: "is required for objectStore aws (S3 bucket names are global, so none is derived)",
+            example: "spark-s3:bucketName: acme-spark-dev-data",
+        });
+    } else {
+        const p = bucketNameProblem(bucketName);
+        if (p) r.problems.push({ key: "bucketName", problem: p, example: "spark-s3:bucketName: acme-spark-dev-data" });
+    }
+    const dataPrefix = r.string("dataPrefix", "spark-s3:dataPrefix: doglover", (v) =>
+        /^[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]$|^[A-Za-z0-9]$/.test(v) && !v.includes("//")
+            ? undefined
+            : `"${v}" must be a key prefix without leading or trailing '/'`,
+    );
+
+    const sparkVersion = r.string("sparkVersion", `spark-s3:sparkVersion: "${supportedSparkVersions()[0]}"`, (v) =>
+        findSparkRuntime(v) ? undefined : `Spark ${v} is not in the version matrix (${supportedSparkVersions().join(", ")})`,
+    );
+    const committer = r.oneOf("committer", S3A_COMMITTERS, "spark-s3:committer: directory");
+    const conflictMode = r.oneOf("conflictMode", CONFLICT_MODES, "spark-s3:conflictMode: append");
+    const overrides: Record<string, string> = {};
+    for (const item of r.stringList("sparkConf", 'spark-s3:sparkConf: ["spark.sql.shuffle.partitions=64"]')) {
+        const eq = item.indexOf("=");
+        if (eq <= 0) {
+            r.problems.push({
+                key: "sparkConf",
+                problem: `item ${JSON.stringify(item)} is not of the form key=value`,
+                example: 'spark-s3:sparkConf: ["spark.sql.shuffle.partitions=64"]',
+            });
+            continue;
+        }
+        overrides[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+    }
+
+    const cfg: StackConfig = {
+        stack,
+        objectStore,
+        bucketName,
+        dataPrefix,
+        operator: {
+            install: r.bool("installOperator", "spark-s3:installOperator: true"),
+            namespace: r.string("operatorNamespace", "spark-s3:operatorNamespace: spark-operator", dnsLabel("namespace")),
+        },
+        jobNamespace: r.string("jobNamespace", "spark-s3:jobNamespace: spark-jobs", dnsLabel("namespace")),
+        serviceAccount: r.string("sparkServiceAccount", "spark-s3:sparkServiceAccount: spark", dnsLabel("service account name")),
+        spark: {
+            version: sparkVersion,
+            image: r.string("sparkImage", 'spark-s3:sparkImage: "registry.example.com/spark-s3:4.0.4"'),
+            committer,
+            conflictMode,
+            driverCores: r.int("driverCores", "spark-s3:driverCores: 1", 1, 64),
+            driverMemory: r.string("driverMemory", "spark-s3:driverMemory: 1g", sparkMemory),
+            executorInstances: r.int("executorInstances", "spark-s3:executorInstances: 2", 1, 1000),
+            executorCores: r.int("executorCores", "spark-s3:executorCores: 1", 1, 64),
+            executorMemory: r.string("executorMemory", "spark-s3:executorMemory: 2g", sparkMemory),
+            confOverrides: overrides,
+            waitForCompletion: r.bool("waitForCompletion", "spark-s3:waitForCompletion: true"),
+            jobTimeoutMinutes: r.int("jobTimeoutMinutes", "spark-s3:jobTimeoutMinutes: 30", 1, 24 * 60),
+        },
+        staging: {
+            storageClass: r.string("stagingStorageClass", "spark-s3:stagingStorageClass: efs-sc"),
+            size: r.string("stagingVolumeSize", "spark-s3:stagingVolumeSize: 20Gi", quantity),
+            mountPath: r.string("stagingMountPath", "spark-s3:stagingMountPath: /staging", absolutePath),
+            hostPath: r.string("stagingHostPath", "spark-s3:stagingHostPath: /tmp/spark-staging", (v) =>
+                v === "" ? undefined : absolutePath(v),
+            ),
+        },
+        aws: {
+            region: raw("aws:region") ?? "",
+            versioning: r.bool("bucketVersioning", "spark-s3:bucketVersioning: true"),
+            protect: r.bool("protectBucket", "spark-s3:protectBucket: true"),
+        },
+        minio: {
+            image: r.string("minioImage", "spark-s3:minioImage: quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z"),
+            mcImage: r.string("minioClientImage", "spark-s3:minioClientImage: quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z"),
+            storageSize: r.string("minioStorageSize", "spark-s3:minioStorageSize: 20Gi", quantity),
+            storageClass: r.string("minioStorageClass", 'spark-s3:minioStorageClass: ""'),
+        },
+        flashblade: {
+            managementUrl: r.string("flashbladeManagementUrl", "spark-s3:flashbladeManagementUrl: https://flashblade-mgmt.example.com", urlWithScheme),
+            dataUrl: r.string("flashbladeDataUrl", "spark-s3:flashbladeDataUrl: https://10.21.200.10", urlWithScheme),
+            account: r.string("flashbladeAccount", "spark-s3:flashbladeAccount: spark", (v) =>
+                v === "" || /^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? undefined : `"${v}" is not a valid account name`,
+            ),
+        },
+        s3Region: r.string("s3Region", "spark-s3:s3Region: us-east-1", (v) =>
+            /^[a-z0-9-]+$/.test(v) ? undefined : `"${v}" must be a non-empty region name`,
+        ),
+        doglover: {
+            sampleRecords: r.int("sampleRecords", "spark-s3:sampleRecords: 20000", 100, 50_000_000),
+        },
+    };
+
+    // Store-specific requirements.
+    if (objectStore === "aws" && cfg.aws.region === "") {
+        r.problems.push({ key: "aws:region", problem: "is required for objectStore aws", example: "aws:region: eu-west-1" });
+    }
+    if (objectStore === "flashblade") {
+        for (const [key, value, example] of [
+            ["flashbladeManagementUrl", cfg.flashblade.managementUrl, "https://flashblade-mgmt.example.com"],
+            ["flashbladeDataUrl", cfg.flashblade.dataUrl, "https://10.21.200.10"],
+            ["flashbladeAccount", cfg.flashblade.account, "spark"],
+        ] as const) {
+            if (value === "") r.problems.push({ key, problem: "is required for objectStore flashblade", example: `spark-s3:${key}: ${example}` });
+        }
+    }
+    if (cfg.staging.hostPath === "" && cfg.staging.storageClass === "") {
+        r.problems.push({
+            key: "stagingStorageClass",
+            problem: "is empty and stagingHostPath is not set: the staging volume needs a ReadWriteMany (NFS) storage class",
+            example: "spark-s3:stagingStorageClass: efs-sc",
+        });
+    }
+
+    // The user's overrides must not break the committer setup: the policy pack's conf checks
+    // run on the sparkConf the overrides would produce (the complete one is checked again by
+    // the pack at preview).
+    if (Object.keys(overrides).length > 0 && findSparkRuntime(sparkVersion) && r.problems.length === 0) {
+        for (const problem of overrideProblems(overrides, cfg)) {
+            r.problems.push({ key: "sparkConf", problem, example: 'spark-s3:sparkConf: ["spark.hadoop.fs.s3a.threads.max=128"]' });
+        }
+    }
+
+    if (r.problems.length > 0) throw new ConfigError(r.problems);
+    return cfg;
+}
+
+/** Keys the program owns; overriding them from stack config would fight the typed keys. */
+const OWNED_PREFIXES: readonly [string, string][] = [
+    ["spark.kubernetes.driver.secretKeyRef.", "credentials come from the Kubernetes Secret the program creates"],
+    ["spark.kubernetes.executor.secretKeyRef.", "credentials come from the Kubernetes Secret the program creates"],
+    ["spark.hadoop.fs.s3a.committer.name", "set spark-s3:committer instead"],
+    ["spark.hadoop.fs.s3a.committer.staging.conflict-mode", "set spark-s3:conflictMode instead"],
+    ["spark.hadoop.fs.s3a.committer.staging.tmp.path", "it is derived from spark-s3:stagingMountPath"],
+    ["spark.hadoop.fs.s3a.endpoint", "it comes from the object store"],
+];
+
+function overrideProblems(overrides: Record<string, string>, cfg: StackConfig): string[] {
+    const out: string[] = [];
+    for (const key of Object.keys(overrides)) {
+        const owned = OWNED_PREFIXES.find(([p]) => key === p || (p.endsWith(".") && key.startsWith(p)));
+        if (owned) out.push(`${key} is managed by the program: ${owned[1]}`);
+    }
+    // The profile's own conf with the overrides on top. The endpoint is not known yet (the
+    // object store computes it), so endpoint checks wait for the pack at preview.
+    const base = s3aSparkConf({
+        endpoint: { region: cfg.s3Region, pathStyle: false, tls: true },
+        committer: cfg.spark.committer,
+        conflictMode: cfg.spark.conflictMode,
+        sparkVersion: cfg.spark.version,
+        stagingMountPath: cfg.staging.mountPath,
+    });
+    const endpointPolicies: string[] = [POLICY.tls, POLICY.thirdParty];
+    for (const violation of checkSparkConf({ ...base, ...overrides }, cfg.spark.version)) {
+        if (endpointPolicies.includes(violation.policy)) continue;
+        out.push(`${violation.message} [${violation.policy}]`);
+    }
+    return out;
+}
+
+/** Read StackConfig from the running Pulumi program's config. */
+export function loadStackConfig(): StackConfig {
+    const project = new pulumi.Config(PROJECT);
+    const aws = new pulumi.Config("aws");
+    const raw: RawConfig = (key) => {
+        if (key.includes(":")) {
+            const [ns, k] = key.split(":");
+            return ns === "aws" ? aws.get(k) : new pulumi.Config(ns).get(k);
+        }
+        return project.get(key);
+    };
+    return parseStackConfig(raw, pulumi.getStack());
+}

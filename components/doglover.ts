@@ -1,0 +1,179 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { SparkRuntime } from "../policy/s3a/versions";
+import type { EndpointFacts } from "./s3a-profile";
+import { SparkJob, type SparkPodResources } from "./spark-job";
+
+/** The PySpark job and its sample-data generator, shipped to the cluster in a ConfigMap. */
+export const JOB_DIR = path.join(__dirname, "..", "jobs", "doglover");
+export const JOB_FILES = ["doglover.py", "generate_tweets.py"] as const;
+/** Where the driver sees the ConfigMap; the job file is `local://` from there (DESIGN.md section 3). */
+export const JOB_MOUNT = "/opt/spark/jobs/doglover";
+
+export interface DogLoverPaths {
+    input: string;
+    output: string;
+    aggregates: string;
+    rejects: string;
+}
+
+/** s3a:// locations of the job's input and outputs under the stack's data prefix. */
+export function dogLoverPaths(bucket: string, prefix: string): DogLoverPaths {
+    const base = `s3a://${bucket}/${prefix}`;
+    return {
+        input: `${base}/input/`,
+        output: `${base}/output/dog_tweets`,
+        aggregates: `${base}/output/breed_daily`,
+        rejects: `${base}/output/rejects`,
+    };
+}
+
+/** The S3 URL a plain S3 client (mc) uses for the store. */
+export function clientUrl(e: EndpointFacts): string {
+    return e.url ?? `https://s3.${e.region}.amazonaws.com`;
+}
+
+export interface DogLoverArgs {
+    namespace: pulumi.Input<string>;
+    serviceAccount: pulumi.Input<string>;
+    bucket: pulumi.Input<string>;
+    dataPrefix: string;
+    endpoint: pulumi.Input<EndpointFacts>;
+    credentialsSecret: pulumi.Input<string>;
+    runtime: SparkRuntime;
+    image?: string;
+    /** S3 client image used to upload the sample data. */
+    mcImage: string;
+    sampleRecords: number;
+    sparkConf: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    appName: string;
+    driver: SparkPodResources;
+    executor: SparkPodResources & { instances: number };
+    waitForCompletion: boolean;
+    timeoutMinutes: number;
+}
+
+/**
+ * DogLover on the cluster: the job files in a ConfigMap, a Job that generates the seeded sample
+ * tweets and uploads them to the input prefix, and the SparkApplication.
+ */
+export class DogLover extends pulumi.ComponentResource {
+    readonly job: SparkJob;
+    readonly paths: pulumi.Output<DogLoverPaths>;
+
+    constructor(name: string, args: DogLoverArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark-s3:doglover:DogLover", name, {}, opts);
+        const labels = { "app.kubernetes.io/part-of": "spark-s3", "app.kubernetes.io/name": "doglover" };
+        const code = new k8s.core.v1.ConfigMap(
+            `${name}-code`,
+            {
+                metadata: { namespace: args.namespace, labels },
+                data: Object.fromEntries(JOB_FILES.map((f) => [f, fs.readFileSync(path.join(JOB_DIR, f), "utf8")])),
+            },
+            { parent: this },
+        );
+        this.paths = pulumi.output(args.bucket).apply((b) => dogLoverPaths(b, args.dataPrefix));
+        const inputKey = pulumi.interpolate`${args.bucket}/${args.dataPrefix}/input/tweets.jsonl`;
+
+        const seed = new k8s.batch.v1.Job(
+            `${name}-seed`,
+            {
+                metadata: { namespace: args.namespace, labels: { ...labels, "app.kubernetes.io/component": "seed" } },
+                spec: {
+                    backoffLimit: 3,
+                    ttlSecondsAfterFinished: 3600,
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            restartPolicy: "OnFailure",
+                            initContainers: [
+                                {
+                                    name: "generate",
+                                    image: args.image || args.runtime.image,
+                                    command: [
+                                        "python3",
+                                        `${JOB_MOUNT}/generate_tweets.py`,
+                                        "--records",
+                                        String(args.sampleRecords),
+                                        "--seed",
+                                        "42",
+                                        "--out",
+                                        "/data/tweets.jsonl",
+                                    ],
+                                    volumeMounts: [
+                                        { name: "code", mountPath: JOB_MOUNT },
+                                        { name: "data", mountPath: "/data" },
+                                    ],
+                                },
+                            ],
+                            containers: [
+                                {
+                                    name: "upload",
+                                    image: args.mcImage,
+                                    command: [
+                                        "sh",
+                                        "-c",
+                                        'set -eu; mc alias set s3 "$S3_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null; mc cp /data/tweets.jsonl "s3/$INPUT_KEY"',
+                                    ],
+                                    env: [
+                                        { name: "S3_URL", value: pulumi.output(args.endpoint).apply(clientUrl) },
+                                        { name: "INPUT_KEY", value: inputKey },
+                                        { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
+                                        {
+                                            name: "AWS_ACCESS_KEY_ID",
+                                            valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_ACCESS_KEY_ID" } },
+                                        },
+                                        {
+                                            name: "AWS_SECRET_ACCESS_KEY",
+                                            valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_SECRET_ACCESS_KEY" } },
+                                        },
+                                    ],
+                                    volumeMounts: [{ name: "data", mountPath: "/data" }],
+                                },
+                            ],
+                            volumes: [
+                                { name: "code", configMap: { name: code.metadata.name } },
+                                { name: "data", emptyDir: {} },
+                            ],
+                        },
+                    },
+                },
+            },
+            { parent: this },
+        );
+
+        this.job = new SparkJob(
+            `${name}-job`,
+            {
+                appName: args.appName,
+                namespace: args.namespace,
+                serviceAccount: args.serviceAccount,
+                runtime: args.runtime,
+                image: args.image,
+                type: "Python",
+                mainApplicationFile: `local://${JOB_MOUNT}/doglover.py`,
+                arguments: this.paths.apply((p) => [
+                    "--input",
+                    p.input,
+                    "--output",
+                    p.output,
+                    "--aggregates",
+                    p.aggregates,
+                    "--rejects",
+                    p.rejects,
+                ]),
+                sparkConf: args.sparkConf,
+                driver: args.driver,
+                executor: args.executor,
+                driverConfigMaps: [{ name: code.metadata.name, path: JOB_MOUNT }],
+                waitForCompletion: args.waitForCompletion,
+                timeoutMinutes: args.timeoutMinutes,
+                labels: { "app.kubernetes.io/name": "doglover" },
+            },
+            { parent: this, dependsOn: [seed, code] },
+        );
+        this.registerOutputs({ paths: this.paths, appName: this.job.appName });
+    }
+}

@@ -1,0 +1,146 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { EndpointFacts } from "../s3a-profile";
+import type { ObjectStore } from "./types";
+
+export interface AwsObjectStoreArgs {
+    bucketName: string;
+    region: string;
+    /** Key prefix Spark may use; the IAM policy is scoped to it. */
+    dataPrefix: string;
+    versioning: boolean;
+    /** Data bucket: protect it and keep it when the stack is destroyed. */
+    protect: boolean;
+    /** Days after which S3 aborts incomplete multipart uploads (committers leave them on failure). */
+    abortIncompleteUploadsAfterDays?: number;
+    tags?: Record<string, string>;
+}
+
+/** Options of the data bucket: protected and kept on destroy unless the stack opts out. */
+export function dataBucketOptions(protect: boolean): Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete"> {
+    return { protect, retainOnDelete: protect };
+}
+
+/** The S3 actions Spark's S3A needs for reading and committing into one prefix. */
+export function sparkBucketPolicy(bucket: string, prefix: string) {
+    const arn = `arn:aws:s3:::${bucket}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ListTheDataPrefix",
+                Effect: "Allow",
+                Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                Resource: [arn],
+                Condition: { StringLike: { "s3:prefix": [`${prefix}/*`, prefix] } },
+            },
+            { Sid: "LocateTheBucket", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [arn] },
+            {
+                Sid: "ReadWriteCommitObjects",
+                Effect: "Allow",
+                Action: [
+                    "s3:GetObject",
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                    "s3:AbortMultipartUpload",
+                    "s3:ListMultipartUploadParts",
+                ],
+                // The prefix itself too: S3A probes each parent path with HEAD before a write.
+                Resource: [`${arn}/${prefix}`, `${arn}/${prefix}/*`],
+            },
+        ],
+    };
+}
+
+/** Deny any request that does not use TLS. */
+export function tlsOnlyBucketPolicy(bucket: string) {
+    const arn = `arn:aws:s3:::${bucket}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [arn, `${arn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
+    };
+}
+
+/** An S3 bucket with its hygiene resources and an IAM user whose key only reaches that bucket. */
+export class AwsObjectStore extends pulumi.ComponentResource implements ObjectStore {
+    readonly kind = "aws" as const;
+    readonly bucket: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<EndpointFacts>;
+    readonly accessKeyId: pulumi.Output<string>;
+    readonly secretAccessKey: pulumi.Output<string>;
+    readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: AwsObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark-s3:store:AwsObjectStore", name, {}, opts);
+        const tags = { "spark-s3:stack": pulumi.getStack(), ...args.tags };
+        const dataOpts: pulumi.CustomResourceOptions = { parent: this, ...dataBucketOptions(args.protect) };
+
+        const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: !args.protect, tags }, dataOpts);
+        const child = { parent: bucket };
+        const pab = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access-block`,
+            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            child,
+        );
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            child,
+        );
+        const sse = new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+            child,
+        );
+        const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "abort-incomplete-multipart-uploads",
+                        status: "Enabled",
+                        filter: {},
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: args.abortIncompleteUploadsAfterDays ?? 2 },
+                    },
+                ],
+            },
+            child,
+        );
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-tls-only`,
+            { bucket: bucket.id, policy: bucket.bucket.apply((b) => JSON.stringify(tlsOnlyBucketPolicy(b))) },
+            { parent: bucket, dependsOn: [pab] },
+        );
+        this.ready = [bucket, pab, ownership, sse, lifecycle, policy];
+        if (args.versioning) {
+            this.ready.push(
+                new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child),
+            );
+        }
+
+        const user = new aws.iam.User(`${name}-spark-user`, { path: "/spark-s3/", tags }, { parent: this });
+        const userPolicy = new aws.iam.UserPolicy(
+            `${name}-spark-policy`,
+            { user: user.name, policy: bucket.bucket.apply((b) => JSON.stringify(sparkBucketPolicy(b, args.dataPrefix))) },
+            { parent: user },
+        );
+        const key = new aws.iam.AccessKey(`${name}-spark-key`, { user: user.name }, { parent: user, additionalSecretOutputs: ["secret"] });
+        this.ready.push(userPolicy, key);
+
+        this.bucket = bucket.bucket;
+        this.endpoint = pulumi.output<EndpointFacts>({ region: args.region, pathStyle: false, tls: true });
+        this.accessKeyId = pulumi.secret(key.id);
+        this.secretAccessKey = pulumi.secret(key.secret);
+        this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
+    }
+}

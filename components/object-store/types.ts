@@ -1,0 +1,19 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EndpointFacts } from "../s3a-profile";
+
+/**
+ * What every object store (AWS, FlashBlade, MinIO) provides to Spark: a bucket, the endpoint
+ * facts S3A needs, and an access key pair scoped to that bucket.
+ */
+export interface ObjectStore {
+    readonly kind: "aws" | "flashblade" | "minio";
+    readonly bucket: pulumi.Output<string>;
+    /** Endpoint as Spark inside the cluster reaches it. */
+    readonly endpoint: pulumi.Output<EndpointFacts>;
+    /** Pulumi secret. */
+    readonly accessKeyId: pulumi.Output<string>;
+    /** Pulumi secret. */
+    readonly secretAccessKey: pulumi.Output<string>;
+    /** Resources a job must wait for before it touches the bucket (bucket, key, policies). */
+    readonly ready: pulumi.Input<pulumi.Resource>[];
+}

@@ -1,0 +1,124 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * kubeflow spark-operator chart (https://kubeflow.github.io/spark-operator). 2.5.2 is the
+ * release whose values.yaml and CRD are in shared/contracts/spark-operator-2.5.2/ (the contract
+ * tests read them); its controller submits with Spark 4.0.4.
+ */
+export const OPERATOR_CHART = {
+    repo: "https://kubeflow.github.io/spark-operator",
+    chart: "spark-operator",
+    version: "2.5.2",
+} as const;
+
+/** Fixed Helm release name: without it Pulumi appends a random suffix to every chart name. */
+export const OPERATOR_RELEASE_NAME = "spark-operator";
+
+export interface SparkOperatorArgs {
+    /** false on a shared cluster whose operator already watches `jobNamespace`. */
+    install: boolean;
+    /** Namespace of the operator release (created when install is true). */
+    operatorNamespace: string;
+    /** Namespace where SparkApplications, drivers and executors run (always created). */
+    jobNamespace: string;
+    /** Service account of Spark drivers (always created, with its RBAC). */
+    serviceAccountName: string;
+}
+
+/**
+ * Rules the Spark driver needs in its namespace: it creates and deletes executor pods, their
+ * services and config maps, and claims on demand (spark.kubernetes docs, "RBAC").
+ */
+export const SPARK_DRIVER_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
+    {
+        apiGroups: [""],
+        resources: ["pods", "services", "configmaps", "persistentvolumeclaims"],
+        verbs: ["create", "get", "list", "watch", "update", "patch", "delete", "deletecollection"],
+    },
+];
+
+/** The chart's values, as Pulumi passes them to Helm (keys checked against the chart's values.yaml). */
+export function operatorValues(args: Pick<SparkOperatorArgs, "jobNamespace" | "serviceAccountName">) {
+    return {
+        webhook: { enable: true },
+        // 2.x key: a list. The 1.x keys sparkJobNamespace(s) are silently ignored by 2.x.
+        spark: {
+            jobNamespaces: [args.jobNamespace],
+            // This component creates the service account and RBAC itself, the same way whether
+            // or not it installs the chart, so a shared cluster gets the same driver identity.
+            serviceAccount: { create: false, name: args.serviceAccountName },
+            rbac: { create: false },
+        },
+        hook: { upgradeCrd: true },
+    };
+}
+
+/** The Spark operator (optional), the job namespace and the driver's service account and RBAC. */
+export class SparkOperator extends pulumi.ComponentResource {
+    readonly jobNamespace: pulumi.Output<string>;
+    readonly serviceAccountName: pulumi.Output<string>;
+    readonly release?: k8s.helm.v3.Release;
+    /** Resources a SparkApplication must wait for. */
+    readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: SparkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark-s3:operator:SparkOperator", name, {}, opts);
+        const labels = { "app.kubernetes.io/part-of": "spark-s3" };
+
+        const jobNs = new k8s.core.v1.Namespace(
+            `${name}-jobs`,
+            { metadata: { name: args.jobNamespace, labels } },
+            { parent: this },
+        );
+        const sa = new k8s.core.v1.ServiceAccount(
+            `${name}-spark-sa`,
+            { metadata: { name: args.serviceAccountName, namespace: jobNs.metadata.name, labels } },
+            { parent: this },
+        );
+        const role = new k8s.rbac.v1.Role(
+            `${name}-spark-role`,
+            { metadata: { name: `${args.serviceAccountName}-driver`, namespace: jobNs.metadata.name, labels }, rules: SPARK_DRIVER_RULES },
+            { parent: this },
+        );
+        const binding = new k8s.rbac.v1.RoleBinding(
+            `${name}-spark-binding`,
+            {
+                metadata: { name: `${args.serviceAccountName}-driver`, namespace: jobNs.metadata.name, labels },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: jobNs.metadata.name }],
+            },
+            { parent: this },
+        );
+        this.ready = [jobNs, sa, role, binding];
+
+        if (args.install) {
+            const opNs = new k8s.core.v1.Namespace(
+                `${name}-operator`,
+                { metadata: { name: args.operatorNamespace, labels } },
+                { parent: this },
+            );
+            this.release = new k8s.helm.v3.Release(
+                `${name}-release`,
+                {
+                    name: OPERATOR_RELEASE_NAME,
+                    chart: OPERATOR_CHART.chart,
+                    version: OPERATOR_CHART.version,
+                    repositoryOpts: { repo: OPERATOR_CHART.repo },
+                    namespace: opNs.metadata.name,
+                    values: operatorValues(args),
+                    atomic: true,
+                    cleanupOnFail: true,
+                    timeout: 600,
+                },
+                // Job namespaces must exist before the release (the chart creates RBAC in them).
+                { parent: this, dependsOn: [jobNs, sa] },
+            );
+            this.ready.push(this.release);
+        }
+
+        this.jobNamespace = jobNs.metadata.name;
+        this.serviceAccountName = sa.metadata.name;
+        this.registerOutputs({ jobNamespace: this.jobNamespace, serviceAccountName: this.serviceAccountName });
+    }
+}

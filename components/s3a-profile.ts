@@ -1,0 +1,190 @@
+/**
+ * The S3A profile: pure functions from the object store's endpoint facts, the committer, the
+ * staging volume and the Spark version to the sparkConf a job needs. No Pulumi resources here,
+ * so the local runner (jobs/doglover) and the tests call the same code the program deploys.
+ *
+ * Facts (key names, class names, the version matrix) come from the policy pack, which is the
+ * single source of them (DESIGN.md section 2).
+ */
+import {
+    CLASSES,
+    HADOOP_KEYS,
+    SPARK_HADOOP_PREFIX,
+    SPARK_KEYS,
+    isStagingCommitter,
+    type ConflictMode,
+    type S3ACommitter,
+} from "../policy/s3a/facts";
+import { environmentCredentialsProvider, packagesFor, sparkRuntime, type SparkRuntime } from "../policy/s3a/versions";
+
+/** What every ObjectStore implementation tells Spark about its S3 endpoint (no secrets). */
+export interface EndpointFacts {
+    /** Endpoint URL with scheme, e.g. "http://minio.spark-jobs.svc:9000"; undefined means AWS S3 by region. */
+    readonly url?: string;
+    /** Signing region; for third-party stores any non-empty value the store accepts. */
+    readonly region: string;
+    /** Path-style requests (https://host/bucket/key), needed by MinIO and FlashBlade. */
+    readonly pathStyle: boolean;
+    /** TLS on the S3 endpoint. */
+    readonly tls: boolean;
+}
+
+/** The shared RWX volume, as Spark mounts it in driver and executors. */
+export interface StagingMount {
+    /** Volume name in Spark's spark.kubernetes.*.volumes conf (a DNS label). */
+    readonly volumeName: string;
+    /** The PersistentVolumeClaim to mount. */
+    readonly claimName: string;
+    /** Mount path in every pod, e.g. "/staging". */
+    readonly mountPath: string;
+}
+
+/** Where driver and executors read the S3 key pair from (a Kubernetes Secret). */
+export interface CredentialsRef {
+    readonly secretName: string;
+    readonly accessKeyIdKey: string;
+    readonly secretAccessKeyKey: string;
+}
+
+/**
+ * S3A throughput settings the program sets. Defaults: Hadoop 3.4.1's own values
+ * (core-default.xml) for the pools and the upload buffer, except `committerThreads`: the job
+ * commit of the staging committers completes one multipart upload per file, and 8 threads
+ * (Hadoop's default) serialise that for jobs with many files. The committer benchmark
+ * (bench/, issue 6) is where these get revisited with numbers.
+ */
+export interface S3ATuning {
+    /** fs.s3a.threads.max: upload/copy thread pool per filesystem instance. */
+    readonly threadsMax: number;
+    /** fs.s3a.connection.maximum: HTTP connection pool; keep >= threadsMax. */
+    readonly connectionMaximum: number;
+    /** fs.s3a.committer.threads: parallel commits/aborts of pending uploads. */
+    readonly committerThreads: number;
+    /** fs.s3a.fast.upload.buffer: disk | array | bytebuffer. */
+    readonly fastUploadBuffer: "disk" | "array" | "bytebuffer";
+    /** fs.s3a.multipart.size: part size, e.g. "64M". */
+    readonly multipartSize: string;
+}
+
+export const DEFAULT_TUNING: S3ATuning = {
+    threadsMax: 96,
+    connectionMaximum: 200,
+    committerThreads: 32,
+    fastUploadBuffer: "disk",
+    multipartSize: "64M",
+};
+
+export interface S3AProfileArgs {
+    readonly endpoint: EndpointFacts;
+    readonly committer: S3ACommitter;
+    /** Conflict mode of the staging committers (directory, partitioned). */
+    readonly conflictMode: ConflictMode;
+    readonly sparkVersion: string;
+    /** Path of the shared staging volume as the pods (or a local run) see it. */
+    readonly stagingMountPath: string;
+    readonly tuning?: Partial<S3ATuning>;
+}
+
+const hadoop = (key: string): string => SPARK_HADOOP_PREFIX + key;
+
+/** The committer's shared staging directory, as a file:// URI on the staging mount. */
+export function stagingTmpPath(mountPath: string): string {
+    return `file://${trimSlash(mountPath)}/committer`;
+}
+
+/** Local buffer directory of S3A block uploads, on the staging mount. */
+export function bufferDir(mountPath: string): string {
+    return `${trimSlash(mountPath)}/buffer`;
+}
+
+function trimSlash(p: string): string {
+    return p.length > 1 ? p.replace(/\/+$/, "") : p;
+}
+
+/**
+ * S3A + committer sparkConf, engine-agnostic (no Kubernetes keys, no jars): what a local
+ * pyspark run and a SparkApplication both use.
+ */
+export function s3aSparkConf(args: S3AProfileArgs): Record<string, string> {
+    const runtime = sparkRuntime(args.sparkVersion);
+    const t: S3ATuning = { ...DEFAULT_TUNING, ...args.tuning };
+    const conf: Record<string, string> = {
+        // Committer selection (DESIGN.md section 4). Always explicit: Spark 4.1 changed its default.
+        [SPARK_KEYS.commitProtocolClass]: CLASSES.pathOutputCommitProtocol,
+        [SPARK_KEYS.parquetCommitterClass]: CLASSES.bindingParquetOutputCommitter,
+        [hadoop(HADOOP_KEYS.committerFactoryS3a)]: CLASSES.s3aCommitterFactory,
+        [hadoop(HADOOP_KEYS.committerName)]: args.committer,
+        // Fail the job instead of silently falling back to the classic rename committer.
+        [hadoop(HADOOP_KEYS.rejectFileOutput)]: "true",
+        [hadoop(HADOOP_KEYS.committerThreads)]: String(t.committerThreads),
+        // Endpoint.
+        [hadoop(HADOOP_KEYS.endpointRegion)]: args.endpoint.region,
+        [hadoop(HADOOP_KEYS.pathStyleAccess)]: String(args.endpoint.pathStyle),
+        [hadoop(HADOOP_KEYS.sslEnabled)]: String(args.endpoint.tls),
+        // Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (a Kubernetes Secret).
+        [hadoop(HADOOP_KEYS.credentialsProvider)]: environmentCredentialsProvider(runtime),
+        // Uploads.
+        [hadoop(HADOOP_KEYS.bufferDir)]: bufferDir(args.stagingMountPath),
+        [hadoop(HADOOP_KEYS.fastUploadBuffer)]: t.fastUploadBuffer,
+        [hadoop(HADOOP_KEYS.multipartSize)]: t.multipartSize,
+        [hadoop(HADOOP_KEYS.threadsMax)]: String(t.threadsMax),
+        [hadoop(HADOOP_KEYS.connectionMaximum)]: String(t.connectionMaximum),
+    };
+    if (args.endpoint.url) {
+        conf[hadoop(HADOOP_KEYS.endpoint)] = args.endpoint.url;
+    }
+    if (isStagingCommitter(args.committer)) {
+        // The real key (not the article's fs.s3a.committer.tmp.path), on the shared volume.
+        conf[hadoop(HADOOP_KEYS.stagingTmpPath)] = stagingTmpPath(args.stagingMountPath);
+        conf[hadoop(HADOOP_KEYS.conflictMode)] = args.conflictMode;
+    } else {
+        conf[hadoop(HADOOP_KEYS.magicEnabled)] = "true";
+    }
+    return conf;
+}
+
+/** spark.jars.packages for the committers; the image's home is not writable, hence the ivy dir. */
+export function packagesSparkConf(runtime: SparkRuntime): Record<string, string> {
+    return {
+        [SPARK_KEYS.jarsPackages]: packagesFor(runtime).join(","),
+        [SPARK_KEYS.jarsIvy]: "/tmp/.ivy2",
+    };
+}
+
+/**
+ * Kubernetes-native conf: the staging PVC in driver and executors and the credentials as env
+ * from a Secret. Spark applies both itself, so neither depends on the operator's webhook.
+ */
+export function kubernetesSparkConf(staging: StagingMount, creds: CredentialsRef): Record<string, string> {
+    const conf: Record<string, string> = {};
+    for (const role of ["driver", "executor"]) {
+        const v = `spark.kubernetes.${role}.volumes.persistentVolumeClaim.${staging.volumeName}`;
+        conf[`${v}.options.claimName`] = staging.claimName;
+        conf[`${v}.mount.path`] = staging.mountPath;
+        conf[`${v}.mount.readOnly`] = "false";
+        conf[`spark.kubernetes.${role}.secretKeyRef.AWS_ACCESS_KEY_ID`] = `${creds.secretName}:${creds.accessKeyIdKey}`;
+        conf[`spark.kubernetes.${role}.secretKeyRef.AWS_SECRET_ACCESS_KEY`] =
+            `${creds.secretName}:${creds.secretAccessKeyKey}`;
+    }
+    return conf;
+}
+
+export interface SparkConfArgs extends Omit<S3AProfileArgs, "stagingMountPath"> {
+    readonly staging: StagingMount;
+    readonly credentials: CredentialsRef;
+    /** Use spark.jars.packages (stock image); false when a custom image carries the jars. */
+    readonly packages: boolean;
+    /** User additions and overrides from stack config; applied last. */
+    readonly overrides?: Readonly<Record<string, string>>;
+}
+
+/** The complete sparkConf of a SparkApplication. */
+export function sparkConfFor(args: SparkConfArgs): Record<string, string> {
+    const runtime = sparkRuntime(args.sparkVersion);
+    return {
+        ...s3aSparkConf({ ...args, stagingMountPath: args.staging.mountPath }),
+        ...(args.packages ? packagesSparkConf(runtime) : {}),
+        ...kubernetesSparkConf(args.staging, args.credentials),
+        ...(args.overrides ?? {}),
+    };
+}

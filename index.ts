@@ -1,0 +1,107 @@
+/**
+ * Spark on Kubernetes with fast S3 access. Composition only: read the stack config, build the
+ * components, export what a user needs. See README.md and Pulumi.yaml for the configuration.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { sparkRuntime } from "./policy/s3a/versions";
+import { loadStackConfig } from "./components/config";
+import { DogLover } from "./components/doglover";
+import { createObjectStore } from "./components/object-store";
+import { SparkOperator } from "./components/operator";
+import { S3Credentials } from "./components/s3-credentials";
+import { sparkConfFor } from "./components/s3a-profile";
+import { appNameFor } from "./components/spark-job";
+import { StagingVolume } from "./components/staging-volume";
+
+const cfg = loadStackConfig();
+const runtime = sparkRuntime(cfg.spark.version);
+const image = cfg.spark.image || runtime.image;
+
+const operator = new SparkOperator("spark", {
+    install: cfg.operator.install,
+    operatorNamespace: cfg.operator.namespace,
+    jobNamespace: cfg.jobNamespace,
+    serviceAccountName: cfg.serviceAccount,
+});
+
+const store = createObjectStore(cfg);
+
+const credentials = new S3Credentials(
+    "s3-credentials",
+    {
+        namespace: operator.jobNamespace,
+        secretName: "spark-s3-credentials",
+        accessKeyId: store.accessKeyId,
+        secretAccessKey: store.secretAccessKey,
+    },
+    { dependsOn: operator.ready },
+);
+
+const staging = new StagingVolume(
+    "staging",
+    {
+        namespace: operator.jobNamespace,
+        claimName: "spark-staging",
+        storageClass: cfg.staging.storageClass,
+        size: cfg.staging.size,
+        hostPath: cfg.staging.hostPath || undefined,
+        stackName: cfg.stack,
+        initImage: image,
+        mountPath: cfg.staging.mountPath,
+    },
+    { dependsOn: operator.ready },
+);
+
+const sparkConf = pulumi.all([store.endpoint, staging.claimName]).apply(([endpoint, claimName]) =>
+    sparkConfFor({
+        endpoint,
+        committer: cfg.spark.committer,
+        conflictMode: cfg.spark.conflictMode,
+        sparkVersion: cfg.spark.version,
+        staging: { volumeName: "staging", claimName, mountPath: cfg.staging.mountPath },
+        credentials: credentials.ref,
+        packages: cfg.spark.image === "",
+        overrides: cfg.spark.confOverrides,
+    }),
+);
+
+const doglover = new DogLover(
+    "doglover",
+    {
+        namespace: operator.jobNamespace,
+        serviceAccount: operator.serviceAccountName,
+        bucket: store.bucket,
+        dataPrefix: cfg.dataPrefix,
+        endpoint: store.endpoint,
+        credentialsSecret: credentials.ref.secretName,
+        runtime,
+        image: cfg.spark.image,
+        mcImage: cfg.minio.mcImage,
+        sampleRecords: cfg.doglover.sampleRecords,
+        sparkConf,
+        appName: appNameFor("doglover", cfg.stack),
+        driver: { cores: cfg.spark.driverCores, memory: cfg.spark.driverMemory },
+        executor: {
+            instances: cfg.spark.executorInstances,
+            cores: cfg.spark.executorCores,
+            memory: cfg.spark.executorMemory,
+        },
+        waitForCompletion: cfg.spark.waitForCompletion,
+        timeoutMinutes: cfg.spark.jobTimeoutMinutes,
+    },
+    { dependsOn: [...store.ready, credentials, ...staging.ready, ...operator.ready] },
+);
+
+export const objectStore = store.kind;
+export const bucket = store.bucket;
+export const s3Endpoint = store.endpoint;
+export const s3AccessKeyId = store.accessKeyId;
+export const s3SecretAccessKey = store.secretAccessKey;
+export const jobNamespace = operator.jobNamespace;
+export const sparkApplication = doglover.job.appName;
+export const jobState = doglover.job.state;
+export const input = doglover.paths.input;
+export const output = doglover.paths.output;
+export const aggregates = doglover.paths.aggregates;
+export const rejects = doglover.paths.rejects;
+export const followCommand = pulumi.interpolate`kubectl -n ${operator.jobNamespace} get sparkapplication ${doglover.job.appName} -w && kubectl -n ${operator.jobNamespace} logs -f ${doglover.job.appName}-driver`;

@@ -1,0 +1,120 @@
+/**
+ * S3A and committer facts (Hadoop 3.4.1 / 3.3.x, Spark 3.5 / 4.0). The single source of these
+ * names for the policy pack and the Pulumi program (DESIGN.md sections 2 and 4).
+ *
+ * Sources: Hadoop's hadoop-aws `Constants` and `CommitConstants`, the S3A committer docs
+ * ("Committing work to S3 with the S3A Committers"), and Spark's hadoop-cloud module
+ * (`PathOutputCommitProtocol`, `BindingParquetOutputCommitter`).
+ */
+import * as keyLists from "./hadoop-s3a-keys.json";
+import type { HadoopKeySet } from "./versions";
+
+/** The S3A committers. `file` is the classic rename committer, which is not one of them. */
+export const S3A_COMMITTERS = ["directory", "partitioned", "magic"] as const;
+export type S3ACommitter = (typeof S3A_COMMITTERS)[number];
+/** Hadoop's default when fs.s3a.committer.name is unset: the classic FileOutputCommitter. */
+export const CLASSIC_COMMITTER = "file";
+/** The staging committers keep pending commits in fs.s3a.committer.staging.tmp.path. */
+export const STAGING_COMMITTERS: readonly S3ACommitter[] = ["directory", "partitioned"];
+export const DEFAULT_COMMITTER: S3ACommitter = "directory";
+export const CONFLICT_MODES = ["fail", "append", "replace"] as const;
+export type ConflictMode = (typeof CONFLICT_MODES)[number];
+
+export function isS3ACommitter(name: string): name is S3ACommitter {
+    return (S3A_COMMITTERS as readonly string[]).includes(name);
+}
+export function isStagingCommitter(name: string): boolean {
+    return (STAGING_COMMITTERS as readonly string[]).includes(name);
+}
+
+export const CLASSES = {
+    pathOutputCommitProtocol: "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol",
+    bindingParquetOutputCommitter: "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter",
+    s3aCommitterFactory: "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory",
+    s3aFileSystem: "org.apache.hadoop.fs.s3a.S3AFileSystem",
+    /** The `name` field of the JSON _SUCCESS file that an S3A committer writes. */
+    successDataName: "org.apache.hadoop.fs.s3a.commit.files.SuccessData/1",
+} as const;
+
+/** Spark configuration keys (not Hadoop ones). */
+export const SPARK_KEYS = {
+    commitProtocolClass: "spark.sql.sources.commitProtocolClass",
+    parquetCommitterClass: "spark.sql.parquet.output.committer.class",
+    partitionOverwriteMode: "spark.sql.sources.partitionOverwriteMode",
+    jarsPackages: "spark.jars.packages",
+    jars: "spark.jars",
+    jarsIvy: "spark.jars.ivy",
+} as const;
+
+/** Prefix under which sparkConf carries Hadoop configuration. */
+export const SPARK_HADOOP_PREFIX = "spark.hadoop.";
+
+/** Hadoop configuration keys (set in sparkConf with the `spark.hadoop.` prefix). */
+export const HADOOP_KEYS = {
+    committerName: "fs.s3a.committer.name",
+    stagingTmpPath: "fs.s3a.committer.staging.tmp.path",
+    conflictMode: "fs.s3a.committer.staging.conflict-mode",
+    uniqueFilenames: "fs.s3a.committer.staging.unique-filenames",
+    magicEnabled: "fs.s3a.committer.magic.enabled",
+    committerThreads: "fs.s3a.committer.threads",
+    abortPendingUploads: "fs.s3a.committer.abort.pending.uploads",
+    bufferDir: "fs.s3a.buffer.dir",
+    endpoint: "fs.s3a.endpoint",
+    endpointRegion: "fs.s3a.endpoint.region",
+    pathStyleAccess: "fs.s3a.path.style.access",
+    sslEnabled: "fs.s3a.connection.ssl.enabled",
+    credentialsProvider: "fs.s3a.aws.credentials.provider",
+    accessKey: "fs.s3a.access.key",
+    secretKey: "fs.s3a.secret.key",
+    sessionToken: "fs.s3a.session.token",
+    threadsMax: "fs.s3a.threads.max",
+    connectionMaximum: "fs.s3a.connection.maximum",
+    fastUploadBuffer: "fs.s3a.fast.upload.buffer",
+    fastUploadActiveBlocks: "fs.s3a.fast.upload.active.blocks",
+    multipartSize: "fs.s3a.multipart.size",
+    committerFactoryS3a: "mapreduce.outputcommitter.factory.scheme.s3a",
+    /** Read by Spark's PathOutputCommitProtocol: fail rather than fall back to the classic committer. */
+    rejectFileOutput: "pathoutputcommit.reject.fileoutput",
+    fileOutputCommitterAlgorithm: "mapreduce.fileoutputcommitter.algorithm.version",
+} as const;
+
+/**
+ * The key the seed article used for the staging directory. It is not a Hadoop option: Hadoop
+ * ignores it and the staging committers fall back to `tmp/staging` on each pod's local disk.
+ */
+export const ARTICLE_WRONG_STAGING_KEY = "fs.s3a.committer.tmp.path";
+
+/** Per-bucket overrides: fs.s3a.bucket.<bucket>.<option> stands for fs.s3a.<option>. */
+export const PER_BUCKET_PREFIX = "fs.s3a.bucket.";
+
+/** Valid fs.s3a.* option names of a Hadoop release. */
+export function s3aKeyNames(keySet: HadoopKeySet): ReadonlySet<string> {
+    return new Set((keyLists as unknown as Record<HadoopKeySet, string[]>)[keySet]);
+}
+
+/** Hadoop keys whose value is a credential; a literal value for any of them is a leak. */
+export const CREDENTIAL_HADOOP_KEYS: readonly string[] = [
+    HADOOP_KEYS.accessKey,
+    HADOOP_KEYS.secretKey,
+    HADOOP_KEYS.sessionToken,
+    "fs.s3a.encryption.key",
+    "fs.s3a.server-side-encryption.key",
+];
+
+/** Environment variables whose value is a credential. */
+export const CREDENTIAL_ENV_VARS: readonly string[] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECRET_KEY",
+    "AWS_ACCESS_KEY",
+    "MINIO_ROOT_PASSWORD",
+    "MINIO_SECRET_KEY",
+];
+
+/** Is this an S3 endpoint hosted by AWS (so no path style or explicit region is needed)? */
+export function isAwsEndpoint(endpoint: string | undefined): boolean {
+    if (!endpoint) return true; // no endpoint: the SDK picks AWS from the region
+    const host = endpoint.replace(/^[a-z]+:\/\//i, "").split(/[/:]/)[0].toLowerCase();
+    return host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn");
+}

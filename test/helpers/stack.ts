@@ -1,0 +1,131 @@
+/**
+ * Run the real program (index.ts) for a stack under strict Pulumi mocks, with config loaded the
+ * way the CLI loads it: Pulumi.yaml's defaults, then Pulumi.<stack>.yaml.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+import { ROOT } from "./paths";
+
+export interface MockResource {
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+    state: Record<string, any>;
+}
+
+/** Config as the CLI passes it to the program: "project:key" -> string (JSON for non-strings). */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
+    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as any;
+    const out: Record<string, string> = {};
+    const put = (key: string, value: unknown) => {
+        out[key] = typeof value === "string" ? value : JSON.stringify(value);
+    };
+    for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
+        if (decl && "default" in decl) put(`${project.name}:${key}`, decl.default);
+    }
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (fs.existsSync(file)) {
+        const s = yaml.load(fs.readFileSync(file, "utf8")) as any;
+        for (const [key, value] of Object.entries(s?.config ?? {})) put(key, value);
+    }
+    for (const [key, value] of Object.entries(overrides)) {
+        if (value === undefined) delete out[key];
+        else put(key, value);
+    }
+    return out;
+}
+
+/** Deterministic fake values for the outputs providers compute. */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    switch (type) {
+        case "random:index/randomString:RandomString":
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `fake-${name}-value-0123456789`.slice(0, inputs.length ?? 20) };
+        case "aws:iam/accessKey:AccessKey":
+            return { secret: `fake-secret-for-${name}` };
+        case "aws:s3/bucket:Bucket":
+            return { bucket: inputs.bucket ?? name, arn: `arn:aws:s3:::${inputs.bucket ?? name}` };
+        case "aws:iam/user:User":
+            return { name: inputs.name ?? name, arn: `arn:aws:iam::123456789012:user/${name}` };
+        case "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication":
+            // What the operator reports once the app ended (pulumi.com/waitFor matched).
+            return {
+                metadata: inputs.metadata,
+                status: { applicationState: { state: "COMPLETED" }, terminationTime: "2026-01-01T00:00:00Z" },
+            };
+        default:
+            if (type.startsWith("kubernetes:")) {
+                const metadata = { ...(inputs.metadata ?? {}) };
+                if (!metadata.name) metadata.name = `${name}-abc123`;
+                return { metadata };
+            }
+            return {};
+    }
+}
+
+export interface ProgramRun {
+    resources: MockResource[];
+    outputs: Record<string, unknown>;
+    byType(type: string): MockResource[];
+    one(type: string, namePart?: string): MockResource;
+}
+
+const KNOWN_PREFIXES = ["kubernetes:", "aws:", "random:", "pulumi-nodejs:dynamic:", "spark-s3:"];
+
+/** Run index.ts for `stack`; rejects with the program's error (for config problems). */
+export async function runProgram(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = []): Promise<ProgramRun> {
+    const resources: MockResource[] = [];
+    const config = stackConfig(stack, overrides);
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                if (!KNOWN_PREFIXES.some((p) => args.type.startsWith(p))) {
+                    throw new Error(`strict mocks: unexpected resource type ${args.type}`);
+                }
+                const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+                resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+                const id = args.type === "aws:iam/accessKey:AccessKey" ? "TESTKEYID0000000001" : `${args.name}-id`;
+                return { id, state };
+            },
+            call(args) {
+                throw new Error(`strict mocks: unexpected call ${args.token}`);
+            },
+        },
+        "spark-s3",
+        stack,
+        false,
+    );
+    const entry = require.resolve(path.join(ROOT, "index.ts"));
+    delete require.cache[entry];
+    const mod = require(entry) as Record<string, unknown>;
+    const outputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(mod)) outputs[k] = v;
+    // Let registrations and applies settle.
+    for (const v of Object.values(outputs)) if (pulumi.Output.isInstance(v)) await promiseOf(v as pulumi.Output<unknown>);
+    await new Promise((r) => setTimeout(r, 50));
+    return {
+        resources,
+        outputs,
+        byType: (type) => resources.filter((r) => r.type === type),
+        one(type, namePart) {
+            const found = resources.filter((r) => r.type === type && (!namePart || r.name.includes(namePart)));
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type}${namePart ? ` named *${namePart}*` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+    };
+}
+
+/** Resolve an Output's value (mocks: always known). */
+export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+}
+
+/** Deep-resolve Outputs/promises in mock inputs (inputs are already plain in mocks). */
+export function plain(value: unknown): unknown {
+    return JSON.parse(JSON.stringify(value ?? null));
+}

@@ -1,0 +1,180 @@
+/** The program per stack under strict mocks: the resource graph each stack file produces. */
+import { strict as assert } from "assert";
+import { dataBucketOptions } from "../../components/object-store/aws";
+import { runProgram, type ProgramRun } from "../helpers/stack";
+
+const SPARK_APP = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
+
+function sparkApp(run: ProgramRun) {
+    return run.one(SPARK_APP).inputs;
+}
+
+describe("stack local (kind/minikube + in-cluster MinIO)", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram("local");
+    });
+
+    it("installs the operator chart 2.5.2 with a fixed release name, webhook on, CRD upgrade hook on", () => {
+        const rel = run.one("kubernetes:helm.sh/v3:Release").inputs;
+        assert.equal(rel.name, "spark-operator");
+        assert.equal(rel.chart, "spark-operator");
+        assert.equal(rel.version, "2.5.2");
+        assert.equal(rel.repositoryOpts.repo, "https://kubeflow.github.io/spark-operator");
+        assert.equal(rel.values.webhook.enable, true);
+        assert.deepEqual(rel.values.spark.jobNamespaces, ["spark-jobs"]);
+        assert.equal(rel.values.hook.upgradeCrd, true);
+        assert.equal(rel.namespace, "spark-operator");
+    });
+
+    it("creates job namespace, service account and driver RBAC", () => {
+        const names = run.byType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name).sort();
+        assert.deepEqual(names, ["minio", "spark-jobs", "spark-operator"]);
+        const sa = run.one("kubernetes:core/v1:ServiceAccount").inputs;
+        assert.deepEqual([sa.metadata.name, sa.metadata.namespace], ["spark", "spark-jobs"]);
+        const role = run.one("kubernetes:rbac.authorization.k8s.io/v1:Role").inputs;
+        assert.ok(role.rules[0].resources.includes("pods") && role.rules[0].verbs.includes("create"));
+        const rb = run.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").inputs;
+        assert.deepEqual(rb.subjects, [{ kind: "ServiceAccount", name: "spark", namespace: "spark-jobs" }]);
+    });
+
+    it("deploys MinIO with a pinned image, a volume, a service and a setup job with a bucket-scoped key", () => {
+        const dep = run.one("kubernetes:apps/v1:Deployment").inputs;
+        assert.match(dep.spec.template.spec.containers[0].image, /^quay\.io\/minio\/minio:RELEASE\./);
+        assert.equal(run.one("kubernetes:core/v1:Service").inputs.metadata.name, "minio");
+        const setup = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("store-setup"));
+        assert.ok(setup, "MinIO setup job");
+        const env = Object.fromEntries(setup!.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+        assert.equal(env.BUCKET, "doglover-local");
+        const policy = JSON.parse(env.SPARK_POLICY);
+        assert.deepEqual(policy.Statement[1].Resource, ["arn:aws:s3:::doglover-local/doglover", "arn:aws:s3:::doglover-local/doglover/*"]);
+        assert.equal(run.byType("random:index/randomPassword:RandomPassword").length, 2);
+    });
+
+    it("backs the staging claim with a hostPath RWX volume and prepares its directories", () => {
+        const pv = run.one("kubernetes:core/v1:PersistentVolume").inputs;
+        assert.deepEqual(pv.spec.accessModes, ["ReadWriteMany"]);
+        assert.equal(pv.spec.hostPath.path, "/tmp/spark-s3-staging");
+        const pvc = run.byType("kubernetes:core/v1:PersistentVolumeClaim").find((p) => p.inputs.metadata.name === "spark-staging")!;
+        assert.deepEqual(pvc.inputs.spec.accessModes, ["ReadWriteMany"]);
+        assert.equal(pvc.inputs.spec.storageClassName, pv.spec.storageClassName);
+        assert.equal(pvc.inputs.spec.resources.requests.storage, "5Gi");
+        const init = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("staging-init"))!;
+        assert.match(init.inputs.spec.template.spec.containers[0].command[2], /mkdir -p "\$STAGING\/committer" "\$STAGING\/buffer"/);
+    });
+
+    it("renders the DogLover SparkApplication with the directory committer on the shared volume", () => {
+        const app = sparkApp(run);
+        assert.equal(app.apiVersion, "sparkoperator.k8s.io/v1beta2");
+        assert.equal(app.metadata.name, "doglover-local");
+        assert.equal(app.metadata.namespace, "spark-jobs");
+        assert.equal(app.spec.sparkVersion, "4.0.4");
+        assert.equal(app.spec.image, "apache/spark:4.0.4-scala2.13-java17-python3-ubuntu");
+        assert.equal(app.spec.mainApplicationFile, "local:///opt/spark/jobs/doglover/doglover.py");
+        assert.deepEqual(app.spec.arguments, [
+            "--input", "s3a://doglover-local/doglover/input/",
+            "--output", "s3a://doglover-local/doglover/output/dog_tweets",
+            "--aggregates", "s3a://doglover-local/doglover/output/breed_daily",
+            "--rejects", "s3a://doglover-local/doglover/output/rejects",
+        ]);
+        const c = app.spec.sparkConf;
+        assert.equal(c["spark.hadoop.fs.s3a.committer.name"], "directory");
+        assert.equal(c["spark.hadoop.fs.s3a.committer.staging.tmp.path"], "file:///staging/committer");
+        assert.equal(c["spark.hadoop.fs.s3a.endpoint"], "http://minio.minio.svc.cluster.local:9000");
+        assert.equal(c["spark.hadoop.fs.s3a.path.style.access"], "true");
+        assert.equal(c["spark.kubernetes.executor.volumes.persistentVolumeClaim.staging.options.claimName"], "spark-staging");
+        assert.equal(c["spark.kubernetes.driver.secretKeyRef.AWS_SECRET_ACCESS_KEY"], "spark-s3-credentials:AWS_SECRET_ACCESS_KEY");
+        assert.equal(c["spark.jars.packages"], "org.apache.hadoop:hadoop-aws:3.4.1,org.apache.spark:spark-hadoop-cloud_2.13:4.0.4");
+        assert.equal(app.spec.driver.serviceAccount, "spark");
+        assert.equal(app.spec.executor.instances, 1);
+        assert.equal(app.spec.restartPolicy.type, "OnFailure");
+        assert.equal(app.metadata.annotations["pulumi.com/waitFor"], "jsonpath={.status.terminationTime}");
+    });
+
+    it("mounts the job ConfigMap in the driver and seeds sample data through the credentials secret", () => {
+        const app = sparkApp(run);
+        const cm = run.one("kubernetes:core/v1:ConfigMap", "doglover-code");
+        assert.deepEqual(app.spec.driver.configMaps, [{ name: cm.state.metadata.name, path: "/opt/spark/jobs/doglover" }]);
+        assert.match(cm.inputs.data["doglover.py"], /def transform\(/);
+        const seed = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("doglover-seed"))!;
+        const gen = seed.inputs.spec.template.spec.initContainers[0].command;
+        assert.deepEqual(gen.slice(0, 4), ["python3", "/opt/spark/jobs/doglover/generate_tweets.py", "--records", "20000"]);
+        const upload = seed.inputs.spec.template.spec.containers[0];
+        const key = upload.env.find((e: any) => e.name === "AWS_SECRET_ACCESS_KEY");
+        assert.deepEqual(key.valueFrom.secretKeyRef, { name: "spark-s3-credentials", key: "AWS_SECRET_ACCESS_KEY" });
+    });
+
+    it("exports what a user needs", () => {
+        const o = run.outputs;
+        for (const k of ["bucket", "s3Endpoint", "jobNamespace", "sparkApplication", "output", "followCommand", "jobState"]) {
+            assert.ok(k in o, `output ${k}`);
+        }
+    });
+});
+
+describe("stack dev (AWS S3 + IAM on EKS)", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram("dev");
+    });
+
+    it("creates the bucket with public access block, encryption, TLS-only policy and multipart abort rule", () => {
+        const b = run.one("aws:s3/bucket:Bucket");
+        assert.equal(b.inputs.bucket, "acme-spark-s3-dev-data");
+        const pab = run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+        assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+        const sse = run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs;
+        assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+        const lc = run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs;
+        assert.equal(lc.rules[0].status, "Enabled");
+        assert.equal(lc.rules[0].abortIncompleteMultipartUpload.daysAfterInitiation, 2);
+        const pol = JSON.parse(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+        assert.deepEqual(pol.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.equal(run.byType("aws:s3/bucketVersioning:BucketVersioning").length, 1);
+    });
+
+    it("gives Spark an IAM key with a least-privilege policy: no s3:*, no * resource", () => {
+        const doc = JSON.parse(run.one("aws:iam/userPolicy:UserPolicy").inputs.policy);
+        const actions = doc.Statement.flatMap((s: any) => s.Action);
+        const resources = doc.Statement.flatMap((s: any) => s.Resource);
+        assert.ok(!actions.some((a: string) => a === "s3:*" || a === "*"), actions.join(","));
+        assert.ok(!resources.some((r: string) => r === "*" || r === "arn:aws:s3:::*"), resources.join(","));
+        assert.ok(resources.every((r: string) => r.startsWith("arn:aws:s3:::acme-spark-s3-dev-data")));
+        assert.ok(actions.includes("s3:AbortMultipartUpload"), "committers abort uploads");
+    });
+
+    it("uses the efs-sc storage class for the staging claim and the AWS endpoint by region", () => {
+        const pvc = run.byType("kubernetes:core/v1:PersistentVolumeClaim").find((p) => p.inputs.metadata.name === "spark-staging")!;
+        assert.equal(pvc.inputs.spec.storageClassName, "efs-sc");
+        assert.equal(run.byType("kubernetes:core/v1:PersistentVolume").length, 0);
+        const c = sparkApp(run).spec.sparkConf;
+        assert.equal(c["spark.hadoop.fs.s3a.endpoint.region"], "eu-west-1");
+        assert.equal(c["spark.hadoop.fs.s3a.endpoint"], undefined);
+        assert.equal(c["spark.hadoop.fs.s3a.path.style.access"], "false");
+        assert.equal(sparkApp(run).spec.executor.instances, 4);
+        assert.equal(sparkApp(run).metadata.annotations["pulumi.com/skipAwait"], "true");
+    });
+
+    it("protects the data bucket and keeps it on destroy (and lets it go when protectBucket=false)", () => {
+        assert.deepEqual(dataBucketOptions(true), { protect: true, retainOnDelete: true });
+        assert.deepEqual(dataBucketOptions(false), { protect: false, retainOnDelete: false });
+        assert.equal(run.one("aws:s3/bucket:Bucket").inputs.forceDestroy, false);
+    });
+});
+
+describe("stack flashblade", () => {
+    it("fails clearly until the FlashBlade object store exists", async () => {
+        await assert.rejects(runProgram("flashblade"), /spark-s3:objectStore flashblade: the FlashBlade object store is not implemented yet/);
+    });
+});
+
+describe("installOperator=false (shared cluster)", () => {
+    it("skips the Helm release but still creates job namespace, service account and RBAC", async () => {
+        const run = await runProgram("local", { "spark-s3:installOperator": false });
+        assert.equal(run.byType("kubernetes:helm.sh/v3:Release").length, 0);
+        assert.ok(run.byType("kubernetes:core/v1:Namespace").some((n) => n.inputs.metadata.name === "spark-jobs"));
+        assert.ok(!run.byType("kubernetes:core/v1:Namespace").some((n) => n.inputs.metadata.name === "spark-operator"));
+        assert.equal(run.byType("kubernetes:core/v1:ServiceAccount").length, 1);
+        assert.equal(run.byType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").length, 1);
+    });
+});
