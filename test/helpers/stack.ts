@@ -11,7 +11,10 @@ import { ROOT } from "./paths";
 export interface MockResource {
     type: string;
     name: string;
+    /** Inputs with secrets unwrapped. */
     inputs: Record<string, any>;
+    /** Inputs as the engine got them (secrets wrapped). */
+    rawInputs: Record<string, any>;
     state: Record<string, any>;
 }
 
@@ -35,6 +38,25 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
         else put(key, value);
     }
     return out;
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Mock inputs carry secrets as {<sig>: <secret sig>, value}; give back the plain values. */
+export function unwrapSecrets(v: any): any {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") {
+        if (SECRET_SIG in v && "value" in v) return unwrapSecrets(v.value);
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
+
+/** Does this mock input hold a secret anywhere? */
+export function holdsSecret(v: any): boolean {
+    if (Array.isArray(v)) return v.some(holdsSecret);
+    if (v && typeof v === "object") return SECRET_SIG in v || Object.values(v).some(holdsSecret);
+    return false;
 }
 
 /** Deterministic fake values for the outputs providers compute. */
@@ -85,8 +107,9 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
                 if (!KNOWN_PREFIXES.some((p) => args.type.startsWith(p))) {
                     throw new Error(`strict mocks: unexpected resource type ${args.type}`);
                 }
-                const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
-                resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+                const inputs = unwrapSecrets(args.inputs);
+                const state = { ...inputs, ...computedState(args.type, args.name, inputs) };
+                resources.push({ type: args.type, name: args.name, inputs, rawInputs: args.inputs, state });
                 const id = args.type === "aws:iam/accessKey:AccessKey" ? "TESTKEYID0000000001" : `${args.name}-id`;
                 return { id, state };
             },

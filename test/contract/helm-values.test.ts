@@ -1,0 +1,53 @@
+/** Every Helm value the program sets is a key of the chart's values.yaml (shared/contracts). */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { operatorValues } from "../../components/operator";
+import { CONTRACTS } from "../helpers/paths";
+
+const chartValues = yaml.load(fs.readFileSync(path.join(CONTRACTS, "values.yaml"), "utf8")) as any;
+
+/** Leaf paths of a values object; arrays are leaves (a list value replaces the chart's list). */
+function leafPaths(v: any, prefix = ""): string[] {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+        return Object.entries(v).flatMap(([k, x]) => leafPaths(x, prefix ? `${prefix}.${k}` : k));
+    }
+    return [prefix];
+}
+
+function chartHas(p: string): { ok: boolean; type?: string } {
+    let cur = chartValues;
+    for (const part of p.split(".")) {
+        if (!cur || typeof cur !== "object" || !(part in cur)) return { ok: false };
+        cur = cur[part];
+    }
+    return { ok: true, type: Array.isArray(cur) ? "array" : typeof cur };
+}
+
+describe("spark-operator chart values contract", () => {
+    const values = operatorValues({ jobNamespace: "spark-jobs", serviceAccountName: "spark" });
+
+    it("every key the program sets exists in the chart, with the chart's type", () => {
+        for (const p of leafPaths(values)) {
+            const found = chartHas(p);
+            assert.ok(found.ok, `${p} is not a key of spark-operator 2.5.2 values.yaml`);
+            const mine = p.split(".").reduce((o: any, k) => o[k], values);
+            const myType = Array.isArray(mine) ? "array" : typeof mine;
+            assert.equal(myType, found.type, `${p}: chart type ${found.type}, program sets ${myType}`);
+        }
+    });
+
+    it("the check rejects the 1.x keys that 2.x silently ignores", () => {
+        assert.equal(chartHas("sparkJobNamespace").ok, false);
+        assert.equal(chartHas("sparkJobNamespaces").ok, false);
+        assert.equal(chartHas("spark.jobNamespaces").ok, true);
+    });
+
+    it("sets the keys DESIGN.md section 3 requires", () => {
+        assert.equal(values.webhook.enable, true);
+        assert.deepEqual(values.spark.jobNamespaces, ["spark-jobs"]);
+        assert.equal(values.hook.upgradeCrd, true);
+        assert.equal(values.spark.serviceAccount.name, "spark");
+    });
+});

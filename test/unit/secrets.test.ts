@@ -1,0 +1,57 @@
+/** Key material stays secret: Pulumi secrets in state, a Kubernetes Secret in the cluster, nowhere else. */
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { holdsSecret, runProgram, type ProgramRun } from "../helpers/stack";
+
+const KEY_MATERIAL = [/fake-[a-z0-9-]*value/, /fake-secret-for-/, /TESTKEYID0000000001/];
+
+async function isSecret(o: unknown): Promise<boolean> {
+    return pulumi.Output.isInstance(o) && (await pulumi.isSecret(o as pulumi.Output<unknown>));
+}
+
+for (const stack of ["local", "dev"]) {
+    describe(`secrets (${stack})`, () => {
+        let run: ProgramRun;
+        before(async () => {
+            run = await runProgram(stack);
+        });
+
+        it("exports the key pair only as Pulumi secrets", async () => {
+            assert.equal(await isSecret(run.outputs.s3AccessKeyId), true);
+            assert.equal(await isSecret(run.outputs.s3SecretAccessKey), true);
+            for (const [name, o] of Object.entries(run.outputs)) {
+                if (name.startsWith("s3AccessKeyId") || name.startsWith("s3SecretAccessKey")) continue;
+                assert.equal(await isSecret(o), false, `${name} should be a plain output`);
+            }
+        });
+
+        it("puts the key pair in a Kubernetes Secret in the job namespace", () => {
+            const secret = run.byType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "spark-s3-credentials")!;
+            assert.equal(secret.inputs.metadata.namespace, "spark-jobs");
+            assert.deepEqual(Object.keys(secret.inputs.stringData).sort(), ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+            assert.ok(KEY_MATERIAL.some((re) => re.test(secret.inputs.stringData.AWS_SECRET_ACCESS_KEY)), "the real (mock) secret is there");
+            assert.ok(holdsSecret(secret.rawInputs.stringData), "stringData is marked secret, so state encrypts it");
+        });
+
+        it("keeps key material out of every non-Secret resource (sparkConf, ConfigMaps, Jobs) and plain outputs", async () => {
+            for (const r of run.resources) {
+                if (r.type === "kubernetes:core/v1:Secret") continue;
+                if (r.type.startsWith("random:") || r.type === "aws:iam/accessKey:AccessKey") continue;
+                const text = JSON.stringify(r.inputs);
+                for (const re of KEY_MATERIAL) assert.doesNotMatch(text, re, `${r.type} ${r.name} contains key material`);
+            }
+            for (const [name, o] of Object.entries(run.outputs)) {
+                if (await isSecret(o)) continue;
+                const v = pulumi.Output.isInstance(o) ? await new Promise((r) => (o as pulumi.Output<unknown>).apply(r)) : o;
+                for (const re of KEY_MATERIAL) assert.doesNotMatch(JSON.stringify(v ?? ""), re, `output ${name}`);
+            }
+        });
+    });
+}
+
+describe("the key-material check itself", () => {
+    it("would catch a key in sparkConf", () => {
+        const leaked = JSON.stringify({ sparkConf: { "spark.hadoop.fs.s3a.secret.key": "fake-secret-for-store-spark-key" } });
+        assert.ok(KEY_MATERIAL.some((re) => re.test(leaked)));
+    });
+});
