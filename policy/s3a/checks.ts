@@ -290,7 +290,14 @@ function checkCredentialsInEnv(app: SparkApplicationLike): Violation[] {
 function endpointAllowed(endpoint: string, allow: readonly string[]): boolean {
     const bare = endpoint.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "");
     const host = bare.split(":")[0];
-    return allow.some((a) => a === endpoint || a === bare || a === host || endpoint.startsWith(a));
+    return allow.some(
+        (a) =>
+            a === endpoint ||
+            a === bare ||
+            a === host ||
+            (a.includes("://") && endpoint.startsWith(a)) ||
+            (a.startsWith("*.") && host.endsWith(a.slice(1))),
+    );
 }
 
 export function checkTls(conf: Record<string, string>, opts: CheckOptions = {}): Violation[] {

@@ -110,7 +110,13 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
                 const inputs = unwrapSecrets(args.inputs);
                 const state = { ...inputs, ...computedState(args.type, args.name, inputs) };
                 resources.push({ type: args.type, name: args.name, inputs, rawInputs: args.inputs, state });
-                const id = args.type === "aws:iam/accessKey:AccessKey" ? "TESTKEYID0000000001" : `${args.name}-id`;
+                // As the providers do: an access key's id is the key id, a bucket's id its name.
+                const id =
+                    args.type === "aws:iam/accessKey:AccessKey"
+                        ? "TESTKEYID0000000001"
+                        : args.type === "aws:s3/bucket:Bucket"
+                          ? String(inputs.bucket ?? args.name)
+                          : `${args.name}-id`;
                 return { id, state };
             },
             call(args) {
