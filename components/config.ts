@@ -189,12 +189,10 @@ const dnsLabel = (what: string) => (v: string) =>
     DNS_LABEL.test(v) ? undefined : `"${v}" is not a valid ${what} (lowercase letters, digits and '-', at most 63 characters)`;
 const quantity = (v: string) =>
     QUANTITY.test(v) ? undefined : `"${v}" is not a Kubernetes quantity (a number with a suffix such as Mi or Gi)`;
-const sparkMemory = (v: string) =>
-    SPARK_MEMORY.test(v) ? undefined : `"${v}" is not a Spark memory size (a number with k, m, g or t)`;
+const sparkMemory = (v: string) => (SPARK_MEMORY.test(v) ? undefined : `"${v}" is not a Spark memory size (a number with k, m, g or t)`);
 const urlWithScheme = (v: string) =>
     v === "" || URL_WITH_SCHEME.test(v) ? undefined : `"${v}" must be a URL with scheme, host and optional port`;
-const absolutePath = (v: string) =>
-    v.startsWith("/") && !v.includes("..") ? undefined : `"${v}" must be an absolute path`;
+const absolutePath = (v: string) => (v.startsWith("/") && !v.includes("..") ? undefined : `"${v}" must be an absolute path`);
 
 /** Parse and validate. Throws ConfigError listing every problem. */
 export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
@@ -282,7 +280,11 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             storageClass: r.string("minioStorageClass", 'spark-s3:minioStorageClass: ""'),
         },
         flashblade: {
-            managementUrl: r.string("flashbladeManagementUrl", "spark-s3:flashbladeManagementUrl: https://flashblade-mgmt.example.com", urlWithScheme),
+            managementUrl: r.string(
+                "flashbladeManagementUrl",
+                "spark-s3:flashbladeManagementUrl: https://flashblade-mgmt.example.com",
+                urlWithScheme,
+            ),
             dataUrl: r.string("flashbladeDataUrl", "spark-s3:flashbladeDataUrl: https://10.21.200.10", urlWithScheme),
             account: r.string("flashbladeAccount", "spark-s3:flashbladeAccount: spark", (v) =>
                 v === "" || /^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? undefined : `"${v}" is not a valid account name`,
@@ -306,7 +308,8 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             ["flashbladeDataUrl", cfg.flashblade.dataUrl, "https://10.21.200.10"],
             ["flashbladeAccount", cfg.flashblade.account, "spark"],
         ] as const) {
-            if (value === "") r.problems.push({ key, problem: "is required for objectStore flashblade", example: `spark-s3:${key}: ${example}` });
+            if (value === "")
+                r.problems.push({ key, problem: "is required for objectStore flashblade", example: `spark-s3:${key}: ${example}` });
         }
     }
     if (cfg.staging.hostPath === "" && cfg.staging.storageClass === "") {

@@ -66,11 +66,7 @@ export class SparkOperator extends pulumi.ComponentResource {
         super("spark-s3:operator:SparkOperator", name, {}, opts);
         const labels = { "app.kubernetes.io/part-of": "spark-s3" };
 
-        const jobNs = new k8s.core.v1.Namespace(
-            `${name}-jobs`,
-            { metadata: { name: args.jobNamespace, labels } },
-            { parent: this },
-        );
+        const jobNs = new k8s.core.v1.Namespace(`${name}-jobs`, { metadata: { name: args.jobNamespace, labels } }, { parent: this });
         const sa = new k8s.core.v1.ServiceAccount(
             `${name}-spark-sa`,
             { metadata: { name: args.serviceAccountName, namespace: jobNs.metadata.name, labels } },

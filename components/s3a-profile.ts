@@ -163,8 +163,7 @@ export function kubernetesSparkConf(staging: StagingMount, creds: CredentialsRef
         conf[`${v}.mount.path`] = staging.mountPath;
         conf[`${v}.mount.readOnly`] = "false";
         conf[`spark.kubernetes.${role}.secretKeyRef.AWS_ACCESS_KEY_ID`] = `${creds.secretName}:${creds.accessKeyIdKey}`;
-        conf[`spark.kubernetes.${role}.secretKeyRef.AWS_SECRET_ACCESS_KEY`] =
-            `${creds.secretName}:${creds.secretAccessKeyKey}`;
+        conf[`spark.kubernetes.${role}.secretKeyRef.AWS_SECRET_ACCESS_KEY`] = `${creds.secretName}:${creds.secretAccessKeyKey}`;
     }
     return conf;
 }

@@ -92,7 +92,11 @@ export class StagingVolume extends pulumi.ComponentResource {
                                 {
                                     name: "init",
                                     image: args.initImage,
-                                    command: ["sh", "-c", `mkdir -p "$STAGING/committer" "$STAGING/buffer" && chmod 1777 "$STAGING" "$STAGING/committer" "$STAGING/buffer"`],
+                                    command: [
+                                        "sh",
+                                        "-c",
+                                        `mkdir -p "$STAGING/committer" "$STAGING/buffer" && chmod 1777 "$STAGING" "$STAGING/committer" "$STAGING/buffer"`,
+                                    ],
                                     env: [{ name: "STAGING", value: args.mountPath }],
                                     volumeMounts: [{ name: "staging", mountPath: args.mountPath }],
                                 },

@@ -38,13 +38,7 @@ export function sparkBucketPolicy(bucket: string, prefix: string) {
             {
                 Sid: "ReadWriteCommitObjects",
                 Effect: "Allow",
-                Action: [
-                    "s3:GetObject",
-                    "s3:PutObject",
-                    "s3:DeleteObject",
-                    "s3:AbortMultipartUpload",
-                    "s3:ListMultipartUploadParts",
-                ],
+                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
                 // The prefix itself too: S3A probes each parent path with HEAD before a write.
                 Resource: [`${arn}/${prefix}`, `${arn}/${prefix}/*`],
             },
@@ -124,7 +118,11 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
         this.ready = [bucket, pab, ownership, sse, lifecycle, policy];
         if (args.versioning) {
             this.ready.push(
-                new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child),
+                new aws.s3.BucketVersioning(
+                    `${name}-versioning`,
+                    { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+                    child,
+                ),
             );
         }
 

@@ -78,7 +78,11 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
 
         const rootUser = new random.RandomString(`${name}-root-user`, { length: 16, special: false, upper: false }, { parent: this });
         const rootPassword = new random.RandomPassword(`${name}-root-password`, { length: 40, special: false }, { parent: this });
-        const sparkKey = new random.RandomString(`${name}-spark-access-key`, { length: 20, special: false, lower: false }, { parent: this });
+        const sparkKey = new random.RandomString(
+            `${name}-spark-access-key`,
+            { length: 20, special: false, lower: false },
+            { parent: this },
+        );
         const sparkSecret = new random.RandomPassword(`${name}-spark-secret-key`, { length: 40, special: false }, { parent: this });
 
         const rootSecret = new k8s.core.v1.Secret(

@@ -23,3 +23,6 @@ export const policies: Policies = [
     s3aCommitterConsistency,
     bucketAbortsIncompleteUploads,
 ];
+
+/** Re-exported for tools and tests outside the pack's own node_modules. */
+export type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";

@@ -43,7 +43,8 @@ function sparkAppPolicy(
 export const s3aCommitterRequired = sparkAppPolicy(
     {
         name: POLICY.committer,
-        description: "A job that writes to s3a:// uses an allowed S3A committer with PathOutputCommitProtocol and BindingParquetOutputCommitter.",
+        description:
+            "A job that writes to s3a:// uses an allowed S3A committer with PathOutputCommitProtocol and BindingParquetOutputCommitter.",
         enforcementLevel: "mandatory",
         configSchema: ALLOWED_COMMITTERS,
     },
@@ -82,7 +83,8 @@ export const s3aTlsRequired = sparkAppPolicy(
 export const s3aCommitterJars = sparkAppPolicy(
     {
         name: POLICY.jars,
-        description: "hadoop-aws and spark-hadoop-cloud matching the Spark version are on the classpath (packages, jars or a trusted image).",
+        description:
+            "hadoop-aws and spark-hadoop-cloud matching the Spark version are on the classpath (packages, jars or a trusted image).",
         enforcementLevel: "advisory",
         configSchema: TRUSTED_IMAGES,
     },
@@ -101,26 +103,38 @@ export const s3aThirdPartyEndpoint = sparkAppPolicy(
 export const s3aCommitterConsistency = sparkAppPolicy(
     {
         name: POLICY.consistency,
-        description: "Committer settings agree: magic is enabled when selected, staging committers state their conflict mode, no dynamic partition overwrite.",
+        description:
+            "Committer settings agree: magic is enabled when selected, staging committers state their conflict mode, no dynamic partition overwrite.",
         enforcementLevel: "advisory",
     },
     (_app, conf) => checkConsistency(conf),
 );
 
 /** Adapt the engine's resources to the checks' StackResource. */
-export function toStackResources(resources: readonly { type: string; urn: string; name: string; props: Record<string, any>; propertyDependencies?: Record<string, { urn: string }[]> }[]): StackResource[] {
+export function toStackResources(
+    resources: readonly {
+        type: string;
+        urn: string;
+        name: string;
+        props: StackResource["props"];
+        propertyDependencies?: Record<string, { urn: string }[]>;
+    }[],
+): StackResource[] {
     return resources.map((r) => ({
         type: r.type,
         urn: r.urn,
         name: r.name,
         props: r.props,
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)])),
+        propertyDependencies: Object.fromEntries(
+            Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)]),
+        ),
     }));
 }
 
 export const s3aStagingOnSharedVolume: StackValidationPolicy = {
     name: POLICY.staging,
-    description: "The directory and partitioned committers keep fs.s3a.committer.staging.tmp.path on a ReadWriteMany volume mounted at the same path in driver and executors.",
+    description:
+        "The directory and partitioned committers keep fs.s3a.committer.staging.tmp.path on a ReadWriteMany volume mounted at the same path in driver and executors.",
     enforcementLevel: "mandatory",
     configSchema: SHARED_CLAIMS,
     validateStack: (args, reportViolation) => {

@@ -134,8 +134,7 @@ function claimIsRwx(m: RoleMount, namespace: string | undefined, opts: CheckOpti
     if (m.kind === "nfs") return true;
     if (m.kind !== "pvc" || !m.claimName) return false;
     if (opts.sharedClaims?.includes(m.claimName)) return true;
-    const modes =
-        opts.claimAccessModes?.get(`${namespace ?? ""}/${m.claimName}`) ?? opts.claimAccessModes?.get(m.claimName);
+    const modes = opts.claimAccessModes?.get(`${namespace ?? ""}/${m.claimName}`) ?? opts.claimAccessModes?.get(m.claimName);
     if (!modes) return undefined;
     return modes.includes("ReadWriteMany");
 }
@@ -180,10 +179,7 @@ export function checkStaging(app: SparkApplicationLike, opts: CheckOptions = {})
             );
             continue;
         }
-        const sameVolume =
-            dm.mountPath === em.mountPath &&
-            dm.kind === em.kind &&
-            (dm.kind !== "pvc" || dm.claimName === em.claimName);
+        const sameVolume = dm.mountPath === em.mountPath && dm.kind === em.kind && (dm.kind !== "pvc" || dm.claimName === em.claimName);
         if (!sameVolume) {
             out.push(
                 v(
@@ -227,8 +223,7 @@ export function checkKnownKeys(conf: Record<string, string>, sparkVersion: strin
     for (const key of Object.keys(hadoopView(conf)).sort()) {
         if (!key.startsWith("fs.s3a.") || known.has(key)) continue;
         if (perBucketReadings(key).some((r) => known.has(r.generic))) continue;
-        const suggestion =
-            key === ARTICLE_WRONG_STAGING_KEY ? HADOOP_KEYS.stagingTmpPath : didYouMean(key, known);
+        const suggestion = key === ARTICLE_WRONG_STAGING_KEY ? HADOOP_KEYS.stagingTmpPath : didYouMean(key, known);
         out.push(
             v(
                 POLICY.knownKeys,
@@ -250,7 +245,8 @@ export function checkCredentials(app: SparkApplicationLike): Violation[] {
 
 export function checkCredentialsInConf(conf: Record<string, string>): Violation[] {
     const out: Violation[] = [];
-    const fix = "put the key pair in a Kubernetes Secret and expose it with spark.kubernetes.{driver,executor}.secretKeyRef.AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY";
+    const fix =
+        "put the key pair in a Kubernetes Secret and expose it with spark.kubernetes.{driver,executor}.secretKeyRef.AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY";
     const hadoop = hadoopView(conf);
     for (const generic of CREDENTIAL_HADOOP_KEYS) {
         for (const s of optionSettings(hadoop, generic)) {
@@ -345,11 +341,13 @@ export function checkJars(app: SparkApplicationLike, opts: CheckOptions = {}): V
             ),
         ];
     }
-    const images = [app.spec?.image, app.spec?.driver?.image, app.spec?.executor?.image].filter(
-        (i): i is string => !!i,
-    );
+    const images = [app.spec?.image, app.spec?.driver?.image, app.spec?.executor?.image].filter((i): i is string => !!i);
     if (images.length > 0 && images.every((i) => (opts.trustedImages ?? []).some((t) => i.startsWith(t)))) return [];
-    const split = (s?: string) => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+    const split = (s?: string) =>
+        (s ?? "")
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean);
     const packages = [...split(conf[SPARK_KEYS.jarsPackages]), ...(app.spec?.deps?.packages ?? [])];
     const jars = [...split(conf[SPARK_KEYS.jars]), ...(app.spec?.deps?.jars ?? [])];
     const out: Violation[] = [];

@@ -73,10 +73,7 @@ export function perBucketReadings(key: string): { bucket: string; generic: strin
  * Values of a generic fs.s3a option: the global one and every per-bucket override, each with
  * the exact key that set it.
  */
-export function optionSettings(
-    hadoop: Record<string, string>,
-    generic: string,
-): { key: string; bucket?: string; value: string }[] {
+export function optionSettings(hadoop: Record<string, string>, generic: string): { key: string; bucket?: string; value: string }[] {
     const out: { key: string; bucket?: string; value: string }[] = [];
     if (generic in hadoop) out.push({ key: generic, value: hadoop[generic] });
     for (const [k, v] of Object.entries(hadoop)) {
@@ -100,11 +97,7 @@ export interface RoleMount {
 const NATIVE_VOLUME = /^spark\.kubernetes\.(driver|executor)\.volumes\.([A-Za-z]+)\.([^.]+)\.(.+)$/;
 
 /** Every volume mount of the driver or the executors. */
-export function roleMounts(
-    app: SparkApplicationLike,
-    conf: Record<string, string>,
-    role: "driver" | "executor",
-): RoleMount[] {
+export function roleMounts(app: SparkApplicationLike, conf: Record<string, string>, role: "driver" | "executor"): RoleMount[] {
     const mounts: RoleMount[] = [];
     // Spark native: spark.kubernetes.<role>.volumes.<type>.<name>.mount.path / options.claimName
     const native = new Map<string, { type: string; path?: string; claim?: string }>();

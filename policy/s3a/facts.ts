@@ -115,6 +115,9 @@ export const CREDENTIAL_ENV_VARS: readonly string[] = [
 /** Is this an S3 endpoint hosted by AWS (so no path style or explicit region is needed)? */
 export function isAwsEndpoint(endpoint: string | undefined): boolean {
     if (!endpoint) return true; // no endpoint: the SDK picks AWS from the region
-    const host = endpoint.replace(/^[a-z]+:\/\//i, "").split(/[/:]/)[0].toLowerCase();
+    const host = endpoint
+        .replace(/^[a-z]+:\/\//i, "")
+        .split(/[/:]/)[0]
+        .toLowerCase();
     return host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn");
 }

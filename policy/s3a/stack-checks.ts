@@ -18,6 +18,8 @@ export interface StackResource {
     readonly type: string;
     readonly urn: string;
     readonly name: string;
+    /** As the engine gives them (PolicyResource.props is untyped too). */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     readonly props: Record<string, any>;
     /** URNs each property depends on (PolicyResource.propertyDependencies). */
     readonly propertyDependencies?: Record<string, readonly string[]>;
@@ -50,11 +52,21 @@ export function checkStagingInStack(resources: readonly StackResource[], opts: C
         );
 }
 
-function abortsIncompleteUploads(rules: any[] | undefined): boolean {
+/** A lifecycle rule: aws.s3.BucketLifecycleConfiguration's shape, or the deprecated inline one. */
+interface LifecycleRuleLike {
+    status?: string;
+    enabled?: boolean;
+    prefix?: string;
+    filter?: Record<string, unknown>;
+    abortIncompleteMultipartUpload?: { daysAfterInitiation?: number };
+    abortIncompleteMultipartUploadDays?: number;
+}
+
+function abortsIncompleteUploads(rules: LifecycleRuleLike[] | undefined): boolean {
     return (rules ?? []).some((rule) => {
         const enabled = rule.status === undefined ? rule.enabled !== false : rule.status === "Enabled";
         const days = rule.abortIncompleteMultipartUpload?.daysAfterInitiation ?? rule.abortIncompleteMultipartUploadDays;
-        const whole = !rule.prefix && (!rule.filter || Object.keys(rule.filter).every((k) => !rule.filter[k]));
+        const whole = !rule.prefix && Object.values(rule.filter ?? {}).every((v) => !v);
         return enabled && typeof days === "number" && days > 0 && whole;
     });
 }
@@ -88,7 +100,10 @@ export function checkStack(resources: readonly StackResource[], opts: CheckOptio
     const apps = resources.filter((r) => r.type === SPARK_APPLICATION_TYPE);
     return [
         ...apps.flatMap((r) =>
-            checkSparkApplication(r.props as SparkApplicationLike, { ...opts, claimAccessModes: claims }).map((v) => ({ ...v, urn: r.urn })),
+            checkSparkApplication(r.props as SparkApplicationLike, { ...opts, claimAccessModes: claims }).map((v) => ({
+                ...v,
+                urn: r.urn,
+            })),
         ),
         ...checkBucketLifecycles(resources),
     ];

@@ -79,16 +79,13 @@ export function findSparkRuntime(sparkVersion: string): SparkRuntime | undefined
 export function sparkRuntime(sparkVersion: string): SparkRuntime {
     const r = findSparkRuntime(sparkVersion);
     if (!r) {
-        throw new Error(
-            `Spark ${sparkVersion} is not in the version matrix; supported: ${supportedSparkVersions().join(", ")}`,
-        );
+        throw new Error(`Spark ${sparkVersion} is not in the version matrix; supported: ${supportedSparkVersions().join(", ")}`);
     }
     return r;
 }
 
 export const hadoopAwsPackage = (r: SparkRuntime): string => `org.apache.hadoop:hadoop-aws:${r.hadoop}`;
-export const sparkHadoopCloudPackage = (r: SparkRuntime): string =>
-    `org.apache.spark:spark-hadoop-cloud_${r.scala}:${r.spark}`;
+export const sparkHadoopCloudPackage = (r: SparkRuntime): string => `org.apache.spark:spark-hadoop-cloud_${r.scala}:${r.spark}`;
 
 /**
  * The Maven packages the S3A committers need on the classpath: hadoop-aws (S3AFileSystem and

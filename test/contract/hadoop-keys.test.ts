@@ -7,7 +7,12 @@ import { sparkConfFor, type EndpointFacts } from "../../components/s3a-profile";
 import { sharedFile } from "../helpers/paths";
 
 function factKeys(v: string): string[] {
-    return fs.readFileSync(sharedFile("facts", `s3a-keys-hadoop-${v}.txt`), "utf8").split("\n").map((s) => s.trim()).filter(Boolean).sort();
+    return fs
+        .readFileSync(sharedFile("facts", `s3a-keys-hadoop-${v}.txt`), "utf8")
+        .split("\n")
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .sort();
 }
 
 const STORES: EndpointFacts[] = [
@@ -29,7 +34,11 @@ describe("Hadoop fs.s3a key names", () => {
             for (const committer of S3A_COMMITTERS) {
                 for (const endpoint of STORES) {
                     const conf = sparkConfFor({
-                        endpoint, committer, conflictMode: "append", sparkVersion: row.spark, packages: true,
+                        endpoint,
+                        committer,
+                        conflictMode: "append",
+                        sparkVersion: row.spark,
+                        packages: true,
                         staging: { volumeName: "staging", claimName: "c", mountPath: "/staging" },
                         credentials: { secretName: "s", accessKeyIdKey: "a", secretAccessKeyKey: "b" },
                     });

@@ -22,7 +22,12 @@ function strictify(schema: any): any {
         delete out.type;
         out.anyOf = [{ type: "integer" }, { type: "string" }];
     }
-    if (schema.type === "object" && schema.properties && !schema["x-kubernetes-preserve-unknown-fields"] && schema.additionalProperties === undefined) {
+    if (
+        schema.type === "object" &&
+        schema.properties &&
+        !schema["x-kubernetes-preserve-unknown-fields"] &&
+        schema.additionalProperties === undefined
+    ) {
         out.additionalProperties = false;
     }
     return out;

@@ -3,8 +3,7 @@
  * the engine: validateResource per resource, validateStack once, getConfig = the policy's schema
  * defaults merged with the given config (what `--policy-pack-config` does).
  */
-import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { policies } from "../../policy/policies";
+import { policies, type Policy, type ResourceValidationPolicy, type StackValidationPolicy } from "../../policy/policies";
 import type { StackResource } from "../../policy/s3a/stack-checks";
 import type { MockResource } from "./stack";
 
@@ -17,7 +16,9 @@ export interface Reported {
 export type PackConfig = Record<string, Record<string, unknown>>;
 
 function configFor(p: Policy, config: PackConfig): Record<string, unknown> {
-    const defaults = Object.fromEntries(Object.entries(p.configSchema?.properties ?? {}).map(([k, s]) => [k, (s as { default?: unknown }).default]));
+    const defaults = Object.fromEntries(
+        Object.entries(p.configSchema?.properties ?? {}).map(([k, s]) => [k, (s as { default?: unknown }).default]),
+    );
     return { ...defaults, ...(config[p.name] ?? {}) };
 }
 
@@ -27,13 +28,13 @@ export function runPack(resources: StackResource[], config: PackConfig = {}): Re
         const getConfig = <T extends object>() => configFor(p, config) as T;
         if ("validateResource" in p && p.validateResource) {
             const vr = (p as ResourceValidationPolicy).validateResource;
-            const fns = Array.isArray(vr) ? vr : [vr];
+            const fns = (Array.isArray(vr) ? vr : [vr]).filter((f) => f !== undefined);
             for (const r of resources) {
                 const args = { type: r.type, props: r.props, urn: r.urn, name: r.name, opts: {}, getConfig } as any;
                 for (const fn of fns) fn(args, (message: string) => out.push({ policy: p.name, message, urn: r.urn }));
             }
         }
-        if ("validateStack" in p && p.validateStack) {
+        if ("validateStack" in p) {
             const byUrn = new Map(resources.map((r) => [r.urn, r]));
             const policyResources = resources.map((r) => ({
                 type: r.type,
@@ -53,7 +54,12 @@ export function runPack(resources: StackResource[], config: PackConfig = {}): Re
 }
 
 let n = 0;
-export function resource(type: string, props: Record<string, any>, name = `r${++n}`, propertyDependencies?: Record<string, string[]>): StackResource {
+export function resource(
+    type: string,
+    props: Record<string, any>,
+    name = `r${++n}`,
+    propertyDependencies?: Record<string, string[]>,
+): StackResource {
     return { type, urn: `urn:pulumi:test::spark-s3::${type}::${name}`, name, props, propertyDependencies };
 }
 

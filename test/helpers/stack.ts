@@ -142,7 +142,9 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
         one(type, namePart) {
             const found = resources.filter((r) => r.type === type && (!namePart || r.name.includes(namePart)));
             if (found.length !== 1) {
-                throw new Error(`expected one ${type}${namePart ? ` named *${namePart}*` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+                throw new Error(
+                    `expected one ${type}${namePart ? ` named *${namePart}*` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+                );
             }
             return found[0];
         },
@@ -151,7 +153,12 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
 
 /** Resolve an Output's value (mocks: always known). */
 export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+    return new Promise((resolve) =>
+        o.apply((v) => {
+            resolve(v);
+            return v;
+        }),
+    );
 }
 
 /** Deep-resolve Outputs/promises in mock inputs (inputs are already plain in mocks). */

@@ -106,28 +106,74 @@ const CASES: Case[] = [
         ],
         expect: [],
     },
-    { what: "a good partitioned-committer job", resources: withConf({ "spark.hadoop.fs.s3a.committer.name": "partitioned", "spark.hadoop.fs.s3a.committer.staging.conflict-mode": "replace" }), expect: [] },
+    {
+        what: "a good partitioned-committer job",
+        resources: withConf({
+            "spark.hadoop.fs.s3a.committer.name": "partitioned",
+            "spark.hadoop.fs.s3a.committer.staging.conflict-mode": "replace",
+        }),
+        expect: [],
+    },
     {
         what: "the seed article's exact configuration",
         resources: () => [app(ARTICLE)],
         expect: [POLICY.staging, POLICY.knownKeys, POLICY.credentials, POLICY.tls, POLICY.thirdParty, POLICY.consistency].sort(),
     },
-    { what: "no committer: Hadoop's classic default", resources: withConf({ "spark.hadoop.fs.s3a.committer.name": undefined, "spark.hadoop.fs.s3a.committer.staging.conflict-mode": undefined }), expect: [POLICY.committer], message: /classic "file" rename committer/ },
-    { what: "the classic committer by name", resources: withConf({ "spark.hadoop.fs.s3a.committer.name": "file" }), expect: [POLICY.committer] },
-    { what: "the classic committer for one bucket", resources: withConf({ "spark.hadoop.fs.s3a.bucket.raw-data.committer.name": "file" }), expect: [POLICY.committer], message: /for bucket raw-data/ },
-    { what: "a missing commit protocol", resources: withConf({ "spark.sql.sources.commitProtocolClass": undefined }), expect: [POLICY.committer], message: /PathOutputCommitProtocol/ },
-    { what: "a missing Parquet binding committer", resources: withConf({ "spark.sql.parquet.output.committer.class": "org.apache.parquet.hadoop.ParquetOutputCommitter" }), expect: [POLICY.committer] },
+    {
+        what: "no committer: Hadoop's classic default",
+        resources: withConf({
+            "spark.hadoop.fs.s3a.committer.name": undefined,
+            "spark.hadoop.fs.s3a.committer.staging.conflict-mode": undefined,
+        }),
+        expect: [POLICY.committer],
+        message: /classic "file" rename committer/,
+    },
+    {
+        what: "the classic committer by name",
+        resources: withConf({ "spark.hadoop.fs.s3a.committer.name": "file" }),
+        expect: [POLICY.committer],
+    },
+    {
+        what: "the classic committer for one bucket",
+        resources: withConf({ "spark.hadoop.fs.s3a.bucket.raw-data.committer.name": "file" }),
+        expect: [POLICY.committer],
+        message: /for bucket raw-data/,
+    },
+    {
+        what: "a missing commit protocol",
+        resources: withConf({ "spark.sql.sources.commitProtocolClass": undefined }),
+        expect: [POLICY.committer],
+        message: /PathOutputCommitProtocol/,
+    },
+    {
+        what: "a missing Parquet binding committer",
+        resources: withConf({ "spark.sql.parquet.output.committer.class": "org.apache.parquet.hadoop.ParquetOutputCommitter" }),
+        expect: [POLICY.committer],
+    },
     {
         what: "a committer outside the configured allow-list",
         resources: withConf({ "spark.hadoop.fs.s3a.committer.name": "partitioned" }),
         config: { [POLICY.committer]: { allowedCommitters: ["directory"] } },
         expect: [POLICY.committer],
     },
-    { what: "a relative staging path (pod-local)", resources: withConf({ "spark.hadoop.fs.s3a.committer.staging.tmp.path": "tmp/staging" }), expect: [POLICY.staging], message: /relative path/ },
-    { what: "a staging path outside every mount", resources: withConf({ "spark.hadoop.fs.s3a.committer.staging.tmp.path": "file:///tmp/staging" }), expect: [POLICY.staging], message: /not on a volume mounted in the driver and the executors/ },
+    {
+        what: "a relative staging path (pod-local)",
+        resources: withConf({ "spark.hadoop.fs.s3a.committer.staging.tmp.path": "tmp/staging" }),
+        expect: [POLICY.staging],
+        message: /relative path/,
+    },
+    {
+        what: "a staging path outside every mount",
+        resources: withConf({ "spark.hadoop.fs.s3a.committer.staging.tmp.path": "file:///tmp/staging" }),
+        expect: [POLICY.staging],
+        message: /not on a volume mounted in the driver and the executors/,
+    },
     {
         what: "the staging volume mounted in the driver only",
-        resources: withConf({ "spark.kubernetes.executor.volumes.persistentVolumeClaim.staging.mount.path": undefined, "spark.kubernetes.executor.volumes.persistentVolumeClaim.staging.options.claimName": undefined }),
+        resources: withConf({
+            "spark.kubernetes.executor.volumes.persistentVolumeClaim.staging.mount.path": undefined,
+            "spark.kubernetes.executor.volumes.persistentVolumeClaim.staging.options.claimName": undefined,
+        }),
         expect: [POLICY.staging],
         message: /mounted in the executors/,
     },
@@ -158,17 +204,49 @@ const CASES: Case[] = [
         ],
         expect: [],
     },
-    { what: "a ReadWriteOnce staging claim", resources: () => [app(goodConf()), rwxClaim("spark-staging", ["ReadWriteOnce"])], expect: [POLICY.staging], message: /not ReadWriteMany/ },
-    { what: "a staging claim the stack does not create", resources: () => [app(goodConf())], expect: [POLICY.staging], message: /sharedClaims/ },
-    { what: "an outside claim listed in sharedClaims", resources: () => [app(goodConf())], config: { [POLICY.staging]: { sharedClaims: ["spark-staging"] } }, expect: [] },
-    { what: "a typo in an fs.s3a key", resources: withConf({ "spark.hadoop.fs.s3a.fast.uplaod.buffer": "disk" }), expect: [POLICY.knownKeys], message: /Did you mean spark.hadoop.fs.s3a.fast.upload.buffer\?/ },
-    { what: "a valid per-bucket option", resources: withConf({ "spark.hadoop.fs.s3a.bucket.raw.data.endpoint.region": "eu-west-1" }), expect: [] },
-    { what: "a typo in a per-bucket option", resources: withConf({ "spark.hadoop.fs.s3a.bucket.raw.multipart.sise": "64M" }), expect: [POLICY.knownKeys] },
+    {
+        what: "a ReadWriteOnce staging claim",
+        resources: () => [app(goodConf()), rwxClaim("spark-staging", ["ReadWriteOnce"])],
+        expect: [POLICY.staging],
+        message: /not ReadWriteMany/,
+    },
+    {
+        what: "a staging claim the stack does not create",
+        resources: () => [app(goodConf())],
+        expect: [POLICY.staging],
+        message: /sharedClaims/,
+    },
+    {
+        what: "an outside claim listed in sharedClaims",
+        resources: () => [app(goodConf())],
+        config: { [POLICY.staging]: { sharedClaims: ["spark-staging"] } },
+        expect: [],
+    },
+    {
+        what: "a typo in an fs.s3a key",
+        resources: withConf({ "spark.hadoop.fs.s3a.fast.uplaod.buffer": "disk" }),
+        expect: [POLICY.knownKeys],
+        message: /Did you mean spark.hadoop.fs.s3a.fast.upload.buffer\?/,
+    },
+    {
+        what: "a valid per-bucket option",
+        resources: withConf({ "spark.hadoop.fs.s3a.bucket.raw.data.endpoint.region": "eu-west-1" }),
+        expect: [],
+    },
+    {
+        what: "a typo in a per-bucket option",
+        resources: withConf({ "spark.hadoop.fs.s3a.bucket.raw.multipart.sise": "64M" }),
+        expect: [POLICY.knownKeys],
+    },
     {
         what: "a Hadoop 3.4 key on Spark 3.5 (Hadoop 3.3)",
         resources: () => [
             app(
-                { ...goodConf(), "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.3.4,org.apache.spark:spark-hadoop-cloud_2.12:3.5.7", "spark.hadoop.fs.s3a.create.performance": "true" },
+                {
+                    ...goodConf(),
+                    "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.3.4,org.apache.spark:spark-hadoop-cloud_2.12:3.5.7",
+                    "spark.hadoop.fs.s3a.create.performance": "true",
+                },
                 { sparkVersion: "3.5.7", image: "apache/spark:3.5.7-scala2.12-java17-python3-ubuntu" },
             ),
             rwxClaim(),
@@ -183,36 +261,100 @@ const CASES: Case[] = [
         expect: [POLICY.credentials],
         message: /spec.driver.env AWS_SECRET_ACCESS_KEY has a literal value/,
     },
-    { what: "a literal key id in executorEnv", resources: withConf({ "spark.executorEnv.AWS_ACCESS_KEY_ID": "abc" }), expect: [POLICY.credentials] },
-    { what: "env from a secretKeyRef is fine", resources: withConf({}, { driver: { env: [{ name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: "c", key: "k" } } }] } }), expect: [] },
-    { what: "plain http to an endpoint not on the allow-list", resources: withConf({ "spark.hadoop.fs.s3a.endpoint": "http://minio.minio.svc.cluster.local:9000" }), expect: [POLICY.tls] },
+    {
+        what: "a literal key id in executorEnv",
+        resources: withConf({ "spark.executorEnv.AWS_ACCESS_KEY_ID": "abc" }),
+        expect: [POLICY.credentials],
+    },
+    {
+        what: "env from a secretKeyRef is fine",
+        resources: withConf(
+            {},
+            { driver: { env: [{ name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: "c", key: "k" } } }] } },
+        ),
+        expect: [],
+    },
+    {
+        what: "plain http to an endpoint not on the allow-list",
+        resources: withConf({ "spark.hadoop.fs.s3a.endpoint": "http://minio.minio.svc.cluster.local:9000" }),
+        expect: [POLICY.tls],
+    },
     {
         what: "plain http to an allow-listed in-cluster endpoint",
-        resources: withConf({ "spark.hadoop.fs.s3a.endpoint": "http://minio.minio.svc.cluster.local:9000", "spark.hadoop.fs.s3a.connection.ssl.enabled": "false" }),
+        resources: withConf({
+            "spark.hadoop.fs.s3a.endpoint": "http://minio.minio.svc.cluster.local:9000",
+            "spark.hadoop.fs.s3a.connection.ssl.enabled": "false",
+        }),
         config: { [POLICY.tls]: { insecureEndpoints: ["*.svc.cluster.local"] } },
         expect: [],
     },
-    { what: "TLS switched off for an https endpoint", resources: withConf({ "spark.hadoop.fs.s3a.connection.ssl.enabled": "false" }), expect: [POLICY.tls] },
-    { what: "no committer jars", resources: withConf({ "spark.jars.packages": undefined }), expect: [POLICY.jars], message: /org.apache.hadoop:hadoop-aws:3.4.1 is not on the classpath/ },
-    { what: "hadoop-aws of another Hadoop", resources: withConf({ "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.3.4,org.apache.spark:spark-hadoop-cloud_2.13:4.0.4" }), expect: [POLICY.jars], message: /does not match Spark 4.0.4/ },
+    {
+        what: "TLS switched off for an https endpoint",
+        resources: withConf({ "spark.hadoop.fs.s3a.connection.ssl.enabled": "false" }),
+        expect: [POLICY.tls],
+    },
+    {
+        what: "no committer jars",
+        resources: withConf({ "spark.jars.packages": undefined }),
+        expect: [POLICY.jars],
+        message: /org.apache.hadoop:hadoop-aws:3.4.1 is not on the classpath/,
+    },
+    {
+        what: "hadoop-aws of another Hadoop",
+        resources: withConf({ "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.3.4,org.apache.spark:spark-hadoop-cloud_2.13:4.0.4" }),
+        expect: [POLICY.jars],
+        message: /does not match Spark 4.0.4/,
+    },
     {
         what: "a trusted custom image instead of packages",
         resources: withConf({ "spark.jars.packages": undefined }, { image: "registry.example.com/spark-s3:4.0.4" }),
         config: { [POLICY.jars]: { trustedImages: ["registry.example.com/spark-s3:"] } },
         expect: [],
     },
-    { what: "a Spark version outside the matrix", resources: withConf({}, { sparkVersion: "3.4.1" }), expect: [POLICY.jars], message: /not in the version matrix/ },
-    { what: "a third-party endpoint without path style", resources: withConf({ "spark.hadoop.fs.s3a.path.style.access": undefined }), expect: [POLICY.thirdParty], message: /path.style.access=true/ },
-    { what: "a third-party endpoint without region", resources: withConf({ "spark.hadoop.fs.s3a.endpoint.region": undefined }), expect: [POLICY.thirdParty], message: /endpoint.region/ },
-    { what: "an endpoint without scheme", resources: withConf({ "spark.hadoop.fs.s3a.endpoint": "10.21.200.10" }), expect: [POLICY.thirdParty], message: /has no scheme/ },
-    { what: "AWS by region needs neither", resources: withConf({ "spark.hadoop.fs.s3a.endpoint": undefined, "spark.hadoop.fs.s3a.path.style.access": undefined }), expect: [] },
+    {
+        what: "a Spark version outside the matrix",
+        resources: withConf({}, { sparkVersion: "3.4.1" }),
+        expect: [POLICY.jars],
+        message: /not in the version matrix/,
+    },
+    {
+        what: "a third-party endpoint without path style",
+        resources: withConf({ "spark.hadoop.fs.s3a.path.style.access": undefined }),
+        expect: [POLICY.thirdParty],
+        message: /path.style.access=true/,
+    },
+    {
+        what: "a third-party endpoint without region",
+        resources: withConf({ "spark.hadoop.fs.s3a.endpoint.region": undefined }),
+        expect: [POLICY.thirdParty],
+        message: /endpoint.region/,
+    },
+    {
+        what: "an endpoint without scheme",
+        resources: withConf({ "spark.hadoop.fs.s3a.endpoint": "10.21.200.10" }),
+        expect: [POLICY.thirdParty],
+        message: /has no scheme/,
+    },
+    {
+        what: "AWS by region needs neither",
+        resources: withConf({ "spark.hadoop.fs.s3a.endpoint": undefined, "spark.hadoop.fs.s3a.path.style.access": undefined }),
+        expect: [],
+    },
     {
         what: "magic selected but disabled",
         resources: withConf({ "spark.hadoop.fs.s3a.committer.name": "magic", "spark.hadoop.fs.s3a.committer.magic.enabled": "false" }),
         expect: [POLICY.consistency],
     },
-    { what: "a staging committer without conflict mode", resources: withConf({ "spark.hadoop.fs.s3a.committer.staging.conflict-mode": undefined }), expect: [POLICY.consistency] },
-    { what: "dynamic partition overwrite", resources: withConf({ "spark.sql.sources.partitionOverwriteMode": "dynamic" }), expect: [POLICY.consistency] },
+    {
+        what: "a staging committer without conflict mode",
+        resources: withConf({ "spark.hadoop.fs.s3a.committer.staging.conflict-mode": undefined }),
+        expect: [POLICY.consistency],
+    },
+    {
+        what: "dynamic partition overwrite",
+        resources: withConf({ "spark.sql.sources.partitionOverwriteMode": "dynamic" }),
+        expect: [POLICY.consistency],
+    },
     {
         what: "a job that never touches s3a",
         resources: () => [resource(APP, { spec: { sparkVersion: "4.0.4", arguments: ["--out", "hdfs:///x"], sparkConf: {} } })],
@@ -220,7 +362,9 @@ const CASES: Case[] = [
     },
     {
         what: "a non-S3 job still may not hold S3 keys",
-        resources: () => [resource(APP, { spec: { sparkVersion: "4.0.4", sparkConf: { "spark.executorEnv.AWS_SECRET_ACCESS_KEY": "x" } } })],
+        resources: () => [
+            resource(APP, { spec: { sparkVersion: "4.0.4", sparkConf: { "spark.executorEnv.AWS_SECRET_ACCESS_KEY": "x" } } }),
+        ],
         expect: [POLICY.credentials],
     },
 ];
@@ -236,17 +380,27 @@ describe("policy pack corpus", () => {
         it(`${c.what} → ${c.expect.length ? c.expect.join(", ") : "no violation"}`, () => {
             const { names, reported } = check(c.resources(), c.config);
             assert.deepEqual(names, c.expect, JSON.stringify(reported, null, 1));
-            if (c.message) assert.ok(reported.some((r) => c.message!.test(r.message)), `no message matches ${c.message}: ${JSON.stringify(reported, null, 1)}`);
+            if (c.message)
+                assert.ok(
+                    reported.some((r) => c.message!.test(r.message)),
+                    `no message matches ${c.message}: ${JSON.stringify(reported, null, 1)}`,
+                );
         });
     }
 
     it("flags the article's wrong key with the real one, its plain-text keys, and its staging path", () => {
         const { reported } = check([app(ARTICLE)]);
         const msgs = reported.map((r) => r.message).join("\n");
-        assert.match(msgs, /spark.hadoop.fs.s3a.committer.tmp.path is not an S3A option.*Did you mean spark.hadoop.fs.s3a.committer.staging.tmp.path\?/);
+        assert.match(
+            msgs,
+            /spark.hadoop.fs.s3a.committer.tmp.path is not an S3A option.*Did you mean spark.hadoop.fs.s3a.committer.staging.tmp.path\?/,
+        );
         assert.match(msgs, /spark.hadoop.fs.s3a.access.key holds a credential in plain text/);
         assert.match(msgs, /spark.hadoop.fs.s3a.secret.key holds a credential in plain text/);
-        assert.match(msgs, /fs.s3a.committer.staging.tmp.path, which is not set \(fs.s3a.committer.tmp.path is not a Hadoop key and is ignored\)/);
+        assert.match(
+            msgs,
+            /fs.s3a.committer.staging.tmp.path, which is not set \(fs.s3a.committer.tmp.path is not a Hadoop key and is ignored\)/,
+        );
     });
 
     describe("buckets", () => {
@@ -259,8 +413,13 @@ describe("policy pack corpus", () => {
         });
         it("a disabled rule, or one limited to a prefix, does not count", () => {
             const b = resource(BUCKET, { bucket: "b3" });
-            assert.deepEqual(fired(runPack([b, resource(LIFECYCLE, { bucket: "b3", rules: [{ ...abortRule, status: "Disabled" }] })])), [POLICY.bucketLifecycle]);
-            assert.deepEqual(fired(runPack([b, resource(LIFECYCLE, { bucket: "b3", rules: [{ ...abortRule, filter: { prefix: "tmp/" } }] })])), [POLICY.bucketLifecycle]);
+            assert.deepEqual(fired(runPack([b, resource(LIFECYCLE, { bucket: "b3", rules: [{ ...abortRule, status: "Disabled" }] })])), [
+                POLICY.bucketLifecycle,
+            ]);
+            assert.deepEqual(
+                fired(runPack([b, resource(LIFECYCLE, { bucket: "b3", rules: [{ ...abortRule, filter: { prefix: "tmp/" } }] })])),
+                [POLICY.bucketLifecycle],
+            );
         });
     });
 });

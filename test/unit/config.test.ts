@@ -40,30 +40,144 @@ describe("stack config", () => {
     });
 
     const cases: [string, string, Record<string, unknown>, RegExp][] = [
-        ["a missing required key", "dev", { "spark-s3:bucketName": "" }, /spark-s3:bucketName: is required for objectStore aws.*Valid example: spark-s3:bucketName: acme-spark-dev-data/],
-        ["a key whose default was removed", "local", { "spark-s3:committer": undefined }, /spark-s3:committer: is required but not set.*Valid example: spark-s3:committer: directory/],
-        ["a wrong type", "local", { "spark-s3:executorInstances": "two" }, /spark-s3:executorInstances: must be a whole number, got "two". Valid example: spark-s3:executorInstances: 2/],
-        ["a boolean that is not", "local", { "spark-s3:waitForCompletion": "yes" }, /spark-s3:waitForCompletion: must be true or false, got "yes"/],
-        ["an endpoint without a scheme", "flashblade", { "spark-s3:flashbladeDataUrl": "10.21.200.10" }, /spark-s3:flashbladeDataUrl: "10.21.200.10" must be a URL with scheme.*Valid example: spark-s3:flashbladeDataUrl: https:\/\/10.21.200.10/],
-        ["an unknown store kind", "local", { "spark-s3:objectStore": "gcs" }, /spark-s3:objectStore: "gcs" is not one of aws, flashblade, minio/],
+        [
+            "a missing required key",
+            "dev",
+            { "spark-s3:bucketName": "" },
+            /spark-s3:bucketName: is required for objectStore aws.*Valid example: spark-s3:bucketName: acme-spark-dev-data/,
+        ],
+        [
+            "a key whose default was removed",
+            "local",
+            { "spark-s3:committer": undefined },
+            /spark-s3:committer: is required but not set.*Valid example: spark-s3:committer: directory/,
+        ],
+        [
+            "a wrong type",
+            "local",
+            { "spark-s3:executorInstances": "two" },
+            /spark-s3:executorInstances: must be a whole number, got "two". Valid example: spark-s3:executorInstances: 2/,
+        ],
+        [
+            "a boolean that is not",
+            "local",
+            { "spark-s3:waitForCompletion": "yes" },
+            /spark-s3:waitForCompletion: must be true or false, got "yes"/,
+        ],
+        [
+            "an endpoint without a scheme",
+            "flashblade",
+            { "spark-s3:flashbladeDataUrl": "10.21.200.10" },
+            /spark-s3:flashbladeDataUrl: "10.21.200.10" must be a URL with scheme.*Valid example: spark-s3:flashbladeDataUrl: https:\/\/10.21.200.10/,
+        ],
+        [
+            "an unknown store kind",
+            "local",
+            { "spark-s3:objectStore": "gcs" },
+            /spark-s3:objectStore: "gcs" is not one of aws, flashblade, minio/,
+        ],
         ["0 executors", "local", { "spark-s3:executorInstances": 0 }, /spark-s3:executorInstances: must be between 1 and 1000, got 0/],
-        ["a size that is not a Kubernetes quantity", "local", { "spark-s3:stagingVolumeSize": "20GB" }, /spark-s3:stagingVolumeSize: "20GB" is not a Kubernetes quantity.*Valid example: spark-s3:stagingVolumeSize: 20Gi/],
-        ["a Spark memory size with a space", "local", { "spark-s3:executorMemory": "2 GB" }, /spark-s3:executorMemory: "2 GB" is not a Spark memory size/],
-        ["a bucket name S3 rejects", "dev", { "spark-s3:bucketName": "My_Bucket" }, /spark-s3:bucketName: "My_Bucket" may only hold lowercase letters/],
+        [
+            "a size that is not a Kubernetes quantity",
+            "local",
+            { "spark-s3:stagingVolumeSize": "20GB" },
+            /spark-s3:stagingVolumeSize: "20GB" is not a Kubernetes quantity.*Valid example: spark-s3:stagingVolumeSize: 20Gi/,
+        ],
+        [
+            "a Spark memory size with a space",
+            "local",
+            { "spark-s3:executorMemory": "2 GB" },
+            /spark-s3:executorMemory: "2 GB" is not a Spark memory size/,
+        ],
+        [
+            "a bucket name S3 rejects",
+            "dev",
+            { "spark-s3:bucketName": "My_Bucket" },
+            /spark-s3:bucketName: "My_Bucket" may only hold lowercase letters/,
+        ],
         ["a bucket name like an IP address", "dev", { "spark-s3:bucketName": "192.168.1.10" }, /must not look like an IP address/],
-        ["an unknown committer, with a suggestion", "local", { "spark-s3:committer": "magik" }, /spark-s3:committer: "magik" is not one of directory, partitioned, magic \(did you mean "magic"\?\)/],
-        ["the classic committer", "local", { "spark-s3:committer": "file" }, /spark-s3:committer: "file" is not one of directory, partitioned, magic/],
-        ["a Spark version outside the matrix", "local", { "spark-s3:sparkVersion": "3.4.1" }, /spark-s3:sparkVersion: Spark 3.4.1 is not in the version matrix \(4.0.4, 3.5.7\)/],
-        ["an override that swaps the commit protocol", "local", { "spark-s3:sparkConf": ["spark.sql.sources.commitProtocolClass=org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol"] }, /spark-s3:sparkConf: spark.sql.sources.commitProtocolClass is .*SQLHadoopMapReduceCommitProtocol: set it to org.apache.spark.internal.io.cloud.PathOutputCommitProtocol/],
-        ["the article's staging key as an override", "local", { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.committer.tmp.path=file:///tmp"] }, /spark.hadoop.fs.s3a.committer.tmp.path is not an S3A option of Hadoop 3.4.1.*Did you mean spark.hadoop.fs.s3a.committer.staging.tmp.path\?/],
-        ["an override that selects the committer behind the typed key", "local", { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.committer.name=file"] }, /spark.hadoop.fs.s3a.committer.name is managed by the program: set spark-s3:committer instead/],
-        ["a credential in an override", "local", { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.secret.key=abc123"] }, /spark.hadoop.fs.s3a.secret.key holds a credential in plain text/],
-        ["dynamic partition overwrite", "local", { "spark-s3:sparkConf": ["spark.sql.sources.partitionOverwriteMode=dynamic"] }, /partitionOverwriteMode=dynamic is not supported by any S3A committer/],
-        ["an override that is not key=value", "local", { "spark-s3:sparkConf": ["spark.executor.cores"] }, /spark-s3:sparkConf: item "spark.executor.cores" is not of the form key=value/],
-        ["a namespace that is not a DNS label", "local", { "spark-s3:jobNamespace": "Spark_Jobs" }, /spark-s3:jobNamespace: "Spark_Jobs" is not a valid namespace/],
-        ["aws without a region", "dev", { "aws:region": undefined }, /aws:region: is required for objectStore aws. Valid example: aws:region: eu-west-1/],
-        ["no RWX storage class and no hostPath", "dev", { "spark-s3:stagingStorageClass": "" }, /spark-s3:stagingStorageClass: is empty and stagingHostPath is not set/],
-        ["flashblade without its account", "flashblade", { "spark-s3:flashbladeAccount": "" }, /spark-s3:flashbladeAccount: is required for objectStore flashblade/],
+        [
+            "an unknown committer, with a suggestion",
+            "local",
+            { "spark-s3:committer": "magik" },
+            /spark-s3:committer: "magik" is not one of directory, partitioned, magic \(did you mean "magic"\?\)/,
+        ],
+        [
+            "the classic committer",
+            "local",
+            { "spark-s3:committer": "file" },
+            /spark-s3:committer: "file" is not one of directory, partitioned, magic/,
+        ],
+        [
+            "a Spark version outside the matrix",
+            "local",
+            { "spark-s3:sparkVersion": "3.4.1" },
+            /spark-s3:sparkVersion: Spark 3.4.1 is not in the version matrix \(4.0.4, 3.5.7\)/,
+        ],
+        [
+            "an override that swaps the commit protocol",
+            "local",
+            {
+                "spark-s3:sparkConf": [
+                    "spark.sql.sources.commitProtocolClass=org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol",
+                ],
+            },
+            /spark-s3:sparkConf: spark.sql.sources.commitProtocolClass is .*SQLHadoopMapReduceCommitProtocol: set it to org.apache.spark.internal.io.cloud.PathOutputCommitProtocol/,
+        ],
+        [
+            "the article's staging key as an override",
+            "local",
+            { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.committer.tmp.path=file:///tmp"] },
+            /spark.hadoop.fs.s3a.committer.tmp.path is not an S3A option of Hadoop 3.4.1.*Did you mean spark.hadoop.fs.s3a.committer.staging.tmp.path\?/,
+        ],
+        [
+            "an override that selects the committer behind the typed key",
+            "local",
+            { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.committer.name=file"] },
+            /spark.hadoop.fs.s3a.committer.name is managed by the program: set spark-s3:committer instead/,
+        ],
+        [
+            "a credential in an override",
+            "local",
+            { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.secret.key=abc123"] },
+            /spark.hadoop.fs.s3a.secret.key holds a credential in plain text/,
+        ],
+        [
+            "dynamic partition overwrite",
+            "local",
+            { "spark-s3:sparkConf": ["spark.sql.sources.partitionOverwriteMode=dynamic"] },
+            /partitionOverwriteMode=dynamic is not supported by any S3A committer/,
+        ],
+        [
+            "an override that is not key=value",
+            "local",
+            { "spark-s3:sparkConf": ["spark.executor.cores"] },
+            /spark-s3:sparkConf: item "spark.executor.cores" is not of the form key=value/,
+        ],
+        [
+            "a namespace that is not a DNS label",
+            "local",
+            { "spark-s3:jobNamespace": "Spark_Jobs" },
+            /spark-s3:jobNamespace: "Spark_Jobs" is not a valid namespace/,
+        ],
+        [
+            "aws without a region",
+            "dev",
+            { "aws:region": undefined },
+            /aws:region: is required for objectStore aws. Valid example: aws:region: eu-west-1/,
+        ],
+        [
+            "no RWX storage class and no hostPath",
+            "dev",
+            { "spark-s3:stagingStorageClass": "" },
+            /spark-s3:stagingStorageClass: is empty and stagingHostPath is not set/,
+        ],
+        [
+            "flashblade without its account",
+            "flashblade",
+            { "spark-s3:flashbladeAccount": "" },
+            /spark-s3:flashbladeAccount: is required for objectStore flashblade/,
+        ],
     ];
     for (const [what, stack, overrides, expected] of cases) {
         it(`rejects ${what}`, () => {
@@ -77,7 +191,10 @@ describe("stack config", () => {
     });
 
     it("accepts a harmless override", () => {
-        const cfg = parseStackConfig(raw("local", { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.threads.max=128", "spark.sql.shuffle.partitions=64"] }), "local");
+        const cfg = parseStackConfig(
+            raw("local", { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.threads.max=128", "spark.sql.shuffle.partitions=64"] }),
+            "local",
+        );
         assert.deepEqual(cfg.spark.confOverrides, { "spark.hadoop.fs.s3a.threads.max": "128", "spark.sql.shuffle.partitions": "64" });
     });
 });

@@ -15,10 +15,21 @@ describe("S3A profile", () => {
     for (const committer of S3A_COMMITTERS) {
         for (const [store, endpoint] of Object.entries(STORES)) {
             it(`${committer} committer on ${store}`, () => {
-                const c = sparkConfFor({ endpoint, committer, conflictMode: "append", sparkVersion: "4.0.4", staging, credentials, packages: true });
+                const c = sparkConfFor({
+                    endpoint,
+                    committer,
+                    conflictMode: "append",
+                    sparkVersion: "4.0.4",
+                    staging,
+                    credentials,
+                    packages: true,
+                });
                 assert.equal(c["spark.hadoop.fs.s3a.committer.name"], committer);
                 assert.equal(c["spark.sql.sources.commitProtocolClass"], "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol");
-                assert.equal(c["spark.sql.parquet.output.committer.class"], "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+                assert.equal(
+                    c["spark.sql.parquet.output.committer.class"],
+                    "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter",
+                );
                 assert.equal(c["spark.hadoop.pathoutputcommit.reject.fileoutput"], "true");
                 assert.equal(c["spark.hadoop.fs.s3a.committer.tmp.path"], undefined, "the article's key is never emitted");
                 if (committer === "magic") {
@@ -44,27 +55,57 @@ describe("S3A profile", () => {
     }
 
     it("uses the AWS SDK v1 provider and Scala 2.12 jars on Spark 3.5", () => {
-        const c = sparkConfFor({ endpoint: STORES.minio, committer: "directory", conflictMode: "fail", sparkVersion: "3.5.7", staging, credentials, packages: true });
+        const c = sparkConfFor({
+            endpoint: STORES.minio,
+            committer: "directory",
+            conflictMode: "fail",
+            sparkVersion: "3.5.7",
+            staging,
+            credentials,
+            packages: true,
+        });
         assert.equal(c["spark.hadoop.fs.s3a.aws.credentials.provider"], "com.amazonaws.auth.EnvironmentVariableCredentialsProvider");
         assert.equal(c["spark.jars.packages"], "org.apache.hadoop:hadoop-aws:3.3.4,org.apache.spark:spark-hadoop-cloud_2.12:3.5.7");
     });
 
     it("leaves packages out for a custom image and applies overrides last", () => {
         const c = sparkConfFor({
-            endpoint: STORES.aws, committer: "directory", conflictMode: "append", sparkVersion: "4.0.4", staging, credentials,
-            packages: false, overrides: { "spark.hadoop.fs.s3a.threads.max": "7" },
+            endpoint: STORES.aws,
+            committer: "directory",
+            conflictMode: "append",
+            sparkVersion: "4.0.4",
+            staging,
+            credentials,
+            packages: false,
+            overrides: { "spark.hadoop.fs.s3a.threads.max": "7" },
         });
         assert.equal(c["spark.jars.packages"], undefined);
         assert.equal(c["spark.hadoop.fs.s3a.threads.max"], "7");
     });
 
     it("builds the staging path from any mount path (the local runner uses a temp dir)", () => {
-        const c = s3aSparkConf({ endpoint: STORES.minio, committer: "partitioned", conflictMode: "replace", sparkVersion: "4.0.4", stagingMountPath: "/tmp/x/" });
+        const c = s3aSparkConf({
+            endpoint: STORES.minio,
+            committer: "partitioned",
+            conflictMode: "replace",
+            sparkVersion: "4.0.4",
+            stagingMountPath: "/tmp/x/",
+        });
         assert.equal(c["spark.hadoop.fs.s3a.committer.staging.tmp.path"], "file:///tmp/x/committer");
         assert.equal(c["spark.hadoop.fs.s3a.buffer.dir"], "/tmp/x/buffer");
     });
 
     it("refuses a Spark version outside the matrix", () => {
-        assert.throws(() => s3aSparkConf({ endpoint: STORES.aws, committer: "magic", conflictMode: "append", sparkVersion: "3.4.0", stagingMountPath: "/s" }), /Spark 3.4.0 is not in the version matrix; supported: 4.0.4, 3.5.7/);
+        assert.throws(
+            () =>
+                s3aSparkConf({
+                    endpoint: STORES.aws,
+                    committer: "magic",
+                    conflictMode: "append",
+                    sparkVersion: "3.4.0",
+                    stagingMountPath: "/s",
+                }),
+            /Spark 3.4.0 is not in the version matrix; supported: 4.0.4, 3.5.7/,
+        );
     });
 });

@@ -29,7 +29,10 @@ for (const stack of ["local", "dev"]) {
             const secret = run.byType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "spark-s3-credentials")!;
             assert.equal(secret.inputs.metadata.namespace, "spark-jobs");
             assert.deepEqual(Object.keys(secret.inputs.stringData).sort(), ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
-            assert.ok(KEY_MATERIAL.some((re) => re.test(secret.inputs.stringData.AWS_SECRET_ACCESS_KEY)), "the real (mock) secret is there");
+            assert.ok(
+                KEY_MATERIAL.some((re) => re.test(secret.inputs.stringData.AWS_SECRET_ACCESS_KEY)),
+                "the real (mock) secret is there",
+            );
             assert.ok(holdsSecret(secret.rawInputs.stringData), "stringData is marked secret, so state encrypts it");
         });
 

@@ -28,7 +28,10 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
     });
 
     it("creates job namespace, service account and driver RBAC", () => {
-        const names = run.byType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name).sort();
+        const names = run
+            .byType("kubernetes:core/v1:Namespace")
+            .map((n) => n.inputs.metadata.name)
+            .sort();
         assert.deepEqual(names, ["minio", "spark-jobs", "spark-operator"]);
         const sa = run.one("kubernetes:core/v1:ServiceAccount").inputs;
         assert.deepEqual([sa.metadata.name, sa.metadata.namespace], ["spark", "spark-jobs"]);
@@ -72,10 +75,14 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
         assert.equal(app.spec.image, "apache/spark:4.0.4-scala2.13-java17-python3-ubuntu");
         assert.equal(app.spec.mainApplicationFile, "local:///opt/spark/jobs/doglover/doglover.py");
         assert.deepEqual(app.spec.arguments, [
-            "--input", "s3a://doglover-local/doglover/input/",
-            "--output", "s3a://doglover-local/doglover/output/dog_tweets",
-            "--aggregates", "s3a://doglover-local/doglover/output/breed_daily",
-            "--rejects", "s3a://doglover-local/doglover/output/rejects",
+            "--input",
+            "s3a://doglover-local/doglover/input/",
+            "--output",
+            "s3a://doglover-local/doglover/output/dog_tweets",
+            "--aggregates",
+            "s3a://doglover-local/doglover/output/breed_daily",
+            "--rejects",
+            "s3a://doglover-local/doglover/output/rejects",
         ]);
         const c = app.spec.sparkConf;
         assert.equal(c["spark.hadoop.fs.s3a.committer.name"], "directory");
@@ -122,7 +129,10 @@ describe("stack dev (AWS S3 + IAM on EKS)", () => {
         const b = run.one("aws:s3/bucket:Bucket");
         assert.equal(b.inputs.bucket, "acme-spark-s3-dev-data");
         const pab = run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
-        assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+        assert.deepEqual(
+            [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
+            [true, true, true, true],
+        );
         const sse = run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs;
         assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
         const lc = run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs;
@@ -164,7 +174,10 @@ describe("stack dev (AWS S3 + IAM on EKS)", () => {
 
 describe("stack flashblade", () => {
     it("fails clearly until the FlashBlade object store exists", async () => {
-        await assert.rejects(runProgram("flashblade"), /spark-s3:objectStore flashblade: the FlashBlade object store is not implemented yet/);
+        await assert.rejects(
+            runProgram("flashblade"),
+            /spark-s3:objectStore flashblade: the FlashBlade object store is not implemented yet/,
+        );
     });
 });
 
