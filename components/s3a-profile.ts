@@ -15,7 +15,7 @@ import {
     type ConflictMode,
     type S3ACommitter,
 } from "../policy/s3a/facts";
-import { environmentCredentialsProvider, packagesFor, sparkRuntime, type SparkRuntime } from "../policy/s3a/versions";
+import { committerJars, environmentCredentialsProvider, sparkRuntime, type SparkRuntime } from "../policy/s3a/versions";
 
 /** What every ObjectStore implementation tells Spark about its S3 endpoint (no secrets). */
 export interface EndpointFacts {
@@ -143,10 +143,15 @@ export function s3aSparkConf(args: S3AProfileArgs): Record<string, string> {
     return conf;
 }
 
-/** spark.jars.packages for the committers; the image's home is not writable, hence the ivy dir. */
+/**
+ * The committer jars for a stock image (see committerJars); the image's home is not writable,
+ * hence the ivy dir.
+ */
 export function packagesSparkConf(runtime: SparkRuntime): Record<string, string> {
+    const { packages, jars } = committerJars(runtime);
     return {
-        [SPARK_KEYS.jarsPackages]: packagesFor(runtime).join(","),
+        [SPARK_KEYS.jarsPackages]: packages.join(","),
+        [SPARK_KEYS.jars]: jars.join(","),
         [SPARK_KEYS.jarsIvy]: "/tmp/.ivy2",
     };
 }

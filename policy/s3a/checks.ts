@@ -27,7 +27,14 @@ import {
     type RoleMount,
     type SparkApplicationLike,
 } from "./conf";
-import { findSparkRuntime, hadoopAwsPackage, sparkHadoopCloudPackage, supportedSparkVersions } from "./versions";
+import {
+    findSparkRuntime,
+    hadoopAwsJarName,
+    hadoopAwsPackage,
+    sparkHadoopCloudJarName,
+    sparkHadoopCloudPackage,
+    supportedSparkVersions,
+} from "./versions";
 import { didYouMean } from "./suggest";
 
 /** Policy names: one per guardrail, kebab-case, as the pack registers them. */
@@ -352,19 +359,21 @@ export function checkJars(app: SparkApplicationLike, opts: CheckOptions = {}): V
     const jars = [...split(conf[SPARK_KEYS.jars]), ...(app.spec?.deps?.jars ?? [])];
     const out: Violation[] = [];
     const need = [
-        { coord: hadoopAwsPackage(runtime), jar: `hadoop-aws-${runtime.hadoop}.jar` },
-        { coord: sparkHadoopCloudPackage(runtime), jar: `spark-hadoop-cloud_${runtime.scala}-${runtime.spark}.jar` },
+        { coord: hadoopAwsPackage(runtime), jar: hadoopAwsJarName(runtime) },
+        { coord: sparkHadoopCloudPackage(runtime), jar: sparkHadoopCloudJarName(runtime) },
     ];
     for (const n of need) {
         const artifact = n.coord.split(":").slice(0, 2).join(":");
         if (packages.includes(n.coord) || jars.some((j) => j.endsWith("/" + n.jar) || j === n.jar)) continue;
-        const wrong = packages.find((p) => p.startsWith(artifact + ":"));
+        const jarBase = n.jar.replace(/-[^-]*\.jar$/, "-");
+        const wrong =
+            packages.find((p) => p.startsWith(artifact + ":")) ?? jars.find((j) => (j.split("/").pop() ?? "").startsWith(jarBase));
         out.push(
             v(
                 POLICY.jars,
                 wrong
                     ? `${wrong} does not match Spark ${runtime.spark} (Hadoop ${runtime.hadoop}): use ${n.coord}; mixed Hadoop versions fail at runtime.`
-                    : `${n.coord} is not on the classpath (neither ${SPARK_KEYS.jarsPackages}, spec.deps nor a trusted image): add it to ${SPARK_KEYS.jarsPackages}, or use an image listed in the policy's trustedImages.`,
+                    : `${n.coord} is not on the classpath (neither ${SPARK_KEYS.jarsPackages}, ${SPARK_KEYS.jars}, spec.deps nor a trusted image): add it, or use an image listed in the policy's trustedImages.`,
             ),
         );
     }

@@ -9,9 +9,17 @@
  * - Spark 3.5.x is built against Hadoop 3.3.4; hadoop-aws 3.3.4 depends on
  *   com.amazonaws:aws-java-sdk-bundle:1.12.262 (its Maven POM).
  * - kubeflow spark-operator chart 2.5.2 submits with Spark 4.0.4 (DESIGN.md section 3).
+ * - spark-hadoop-cloud_2.13 is not on Maven Central for 4.0.3 and 4.0.4 (its maven-metadata.xml
+ *   lists 4.0.0-4.0.2, then 4.1.x, while spark-core_2.13 has 4.0.4), so the 4.0.4 row uses the
+ *   newest 4.0.x one, 4.0.2: the same committer classes, proven with pyspark 4.0.4 by the
+ *   integration test (jobs/doglover/tests/test_integration.py).
+ * - spark-hadoop-cloud's own dependencies (gcs-connector, hadoop-azure, hadoop-cloud-storage, a
+ *   second AWS SDK bundle) are not wanted: the committer classes need only Spark and Hadoop,
+ *   which the image has. So it ships as one jar (spark.jars), and hadoop-aws with its SDK
+ *   bundle through spark.jars.packages.
  * - Images: the official `apache/spark` images, tag `<spark>-scala<scala>-java17-python3-ubuntu`.
  *   Neither contains hadoop-aws nor spark-hadoop-cloud: they come through spark.jars.packages
- *   (see `packagesFor`) or a custom image (docker/Dockerfile).
+ *   (see `committerJars`) or a custom image (docker/Dockerfile).
  */
 
 /** A Hadoop release whose fs.s3a.* option names the pack knows (hadoop-s3a-keys.json). */
@@ -38,6 +46,8 @@ export interface SparkRuntime {
     readonly image: string;
     /** Java in that image. */
     readonly java: string;
+    /** Version of spark-hadoop-cloud_<scala> (equal to `spark` where Maven Central has it). */
+    readonly hadoopCloud: string;
 }
 
 const row = (
@@ -47,6 +57,7 @@ const row = (
     keySet: HadoopKeySet,
     awsSdk: "v1" | "v2",
     awsSdkBundle: string,
+    hadoopCloud: string,
 ): SparkRuntime => ({
     spark,
     scala,
@@ -54,14 +65,15 @@ const row = (
     keySet,
     awsSdk,
     awsSdkBundle,
+    hadoopCloud,
     java: "17",
     image: `apache/spark:${spark}-scala${scala}-java17-python3-ubuntu`,
 });
 
 /** Every Spark release the project supports, newest first. The first row is the default. */
 export const SPARK_MATRIX: readonly SparkRuntime[] = [
-    row("4.0.4", "2.13", "3.4.1", "3.4.1", "v2", "software.amazon.awssdk:bundle:2.24.6"),
-    row("3.5.7", "2.12", "3.3.4", "3.3.6", "v1", "com.amazonaws:aws-java-sdk-bundle:1.12.262"),
+    row("4.0.4", "2.13", "3.4.1", "3.4.1", "v2", "software.amazon.awssdk:bundle:2.24.6", "4.0.2"),
+    row("3.5.7", "2.12", "3.3.4", "3.3.6", "v1", "com.amazonaws:aws-java-sdk-bundle:1.12.262", "3.5.7"),
 ];
 
 export const DEFAULT_SPARK_VERSION = SPARK_MATRIX[0].spark;
@@ -85,15 +97,24 @@ export function sparkRuntime(sparkVersion: string): SparkRuntime {
 }
 
 export const hadoopAwsPackage = (r: SparkRuntime): string => `org.apache.hadoop:hadoop-aws:${r.hadoop}`;
-export const sparkHadoopCloudPackage = (r: SparkRuntime): string => `org.apache.spark:spark-hadoop-cloud_${r.scala}:${r.spark}`;
+export const sparkHadoopCloudPackage = (r: SparkRuntime): string => `org.apache.spark:spark-hadoop-cloud_${r.scala}:${r.hadoopCloud}`;
+export const sparkHadoopCloudJarName = (r: SparkRuntime): string => `spark-hadoop-cloud_${r.scala}-${r.hadoopCloud}.jar`;
+export const hadoopAwsJarName = (r: SparkRuntime): string => `hadoop-aws-${r.hadoop}.jar`;
+
+export const MAVEN_CENTRAL = "https://repo1.maven.org/maven2";
+
+/** Maven Central URL of the spark-hadoop-cloud jar (no transitive dependencies). */
+export function sparkHadoopCloudJarUrl(r: SparkRuntime): string {
+    return `${MAVEN_CENTRAL}/org/apache/spark/spark-hadoop-cloud_${r.scala}/${r.hadoopCloud}/${sparkHadoopCloudJarName(r)}`;
+}
 
 /**
- * The Maven packages the S3A committers need on the classpath: hadoop-aws (S3AFileSystem and
- * the committers; brings the AWS SDK bundle) and spark-hadoop-cloud (PathOutputCommitProtocol,
- * BindingParquetOutputCommitter).
+ * What puts the S3A committers on the classpath of a stock image: hadoop-aws as a package (it
+ * brings S3AFileSystem, the committers and the AWS SDK bundle) and spark-hadoop-cloud as a
+ * single jar (PathOutputCommitProtocol, BindingParquetOutputCommitter).
  */
-export function packagesFor(r: SparkRuntime): string[] {
-    return [hadoopAwsPackage(r), sparkHadoopCloudPackage(r)];
+export function committerJars(r: SparkRuntime): { packages: string[]; jars: string[] } {
+    return { packages: [hadoopAwsPackage(r)], jars: [sparkHadoopCloudJarUrl(r)] };
 }
 
 /**

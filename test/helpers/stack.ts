@@ -132,8 +132,25 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
     const mod = require(entry) as Record<string, unknown>;
     const outputs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(mod)) outputs[k] = v;
-    // Let registrations and applies settle.
-    for (const v of Object.values(outputs)) if (pulumi.Output.isInstance(v)) await promiseOf(v as pulumi.Output<unknown>);
+    // Let registrations and applies settle; an error inside an apply would leave an output
+    // unresolved, so give up with a clear message instead of hanging.
+    const settled = Promise.all(
+        Object.values(outputs)
+            .filter((v) => pulumi.Output.isInstance(v))
+            .map((v) => promiseOf(v as pulumi.Output<unknown>)),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(
+            () => reject(new Error(`stack ${stack}: outputs did not resolve within 10 s (an error inside an apply?)`)),
+            10_000,
+        );
+    });
+    try {
+        await Promise.race([settled, timeout]);
+    } finally {
+        clearTimeout(timer);
+    }
     await new Promise((r) => setTimeout(r, 50));
     return {
         resources,

@@ -26,7 +26,8 @@ function goodConf(): Conf {
         "spark.hadoop.fs.s3a.endpoint": "https://s3.store.example.com",
         "spark.hadoop.fs.s3a.endpoint.region": "us-east-1",
         "spark.hadoop.fs.s3a.path.style.access": "true",
-        "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.4.1,org.apache.spark:spark-hadoop-cloud_2.13:4.0.4",
+        "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.4.1",
+        "spark.jars": "https://repo1.maven.org/maven2/org/apache/spark/spark-hadoop-cloud_2.13/4.0.2/spark-hadoop-cloud_2.13-4.0.2.jar",
         "spark.kubernetes.driver.volumes.persistentVolumeClaim.staging.options.claimName": "spark-staging",
         "spark.kubernetes.driver.volumes.persistentVolumeClaim.staging.mount.path": "/staging",
         "spark.kubernetes.executor.volumes.persistentVolumeClaim.staging.options.claimName": "spark-staging",
@@ -85,7 +86,7 @@ const ARTICLE: Conf = {
     "spark.hadoop.fs.s3a.path.style.access": "true",
     "spark.hadoop.fs.s3a.access.key": "PSFBSAZRTESTKEYXYZ",
     "spark.hadoop.fs.s3a.secret.key": "0A1B2C3D4E5F-not-a-real-secret",
-    "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.4.1,org.apache.spark:spark-hadoop-cloud_2.13:4.0.4",
+    "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.4.1,org.apache.spark:spark-hadoop-cloud_2.13:4.0.2",
 };
 
 const CASES: Case[] = [
@@ -307,7 +308,10 @@ const CASES: Case[] = [
     },
     {
         what: "a trusted custom image instead of packages",
-        resources: withConf({ "spark.jars.packages": undefined }, { image: "registry.example.com/spark-s3:4.0.4" }),
+        resources: withConf(
+            { "spark.jars.packages": undefined, "spark.jars": undefined },
+            { image: "registry.example.com/spark-s3:4.0.4" },
+        ),
         config: { [POLICY.jars]: { trustedImages: ["registry.example.com/spark-s3:"] } },
         expect: [],
     },

@@ -65,7 +65,11 @@ describe("S3A profile", () => {
             packages: true,
         });
         assert.equal(c["spark.hadoop.fs.s3a.aws.credentials.provider"], "com.amazonaws.auth.EnvironmentVariableCredentialsProvider");
-        assert.equal(c["spark.jars.packages"], "org.apache.hadoop:hadoop-aws:3.3.4,org.apache.spark:spark-hadoop-cloud_2.12:3.5.7");
+        assert.equal(c["spark.jars.packages"], "org.apache.hadoop:hadoop-aws:3.3.4");
+        assert.equal(
+            c["spark.jars"],
+            "https://repo1.maven.org/maven2/org/apache/spark/spark-hadoop-cloud_2.12/3.5.7/spark-hadoop-cloud_2.12-3.5.7.jar",
+        );
     });
 
     it("leaves packages out for a custom image and applies overrides last", () => {

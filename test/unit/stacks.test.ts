@@ -91,7 +91,12 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
         assert.equal(c["spark.hadoop.fs.s3a.path.style.access"], "true");
         assert.equal(c["spark.kubernetes.executor.volumes.persistentVolumeClaim.staging.options.claimName"], "spark-staging");
         assert.equal(c["spark.kubernetes.driver.secretKeyRef.AWS_SECRET_ACCESS_KEY"], "spark-s3-credentials:AWS_SECRET_ACCESS_KEY");
-        assert.equal(c["spark.jars.packages"], "org.apache.hadoop:hadoop-aws:3.4.1,org.apache.spark:spark-hadoop-cloud_2.13:4.0.4");
+        assert.equal(c["spark.jars.packages"], "org.apache.hadoop:hadoop-aws:3.4.1");
+        // No 4.0.4 build of spark-hadoop-cloud on Maven Central: the newest 4.0.x, as one jar.
+        assert.equal(
+            c["spark.jars"],
+            "https://repo1.maven.org/maven2/org/apache/spark/spark-hadoop-cloud_2.13/4.0.2/spark-hadoop-cloud_2.13-4.0.2.jar",
+        );
         assert.equal(app.spec.driver.serviceAccount, "spark");
         assert.equal(app.spec.executor.instances, 1);
         assert.equal(app.spec.restartPolicy.type, "OnFailure");
