@@ -365,9 +365,10 @@ export function checkJars(app: SparkApplicationLike, opts: CheckOptions = {}): V
     for (const n of need) {
         const artifact = n.coord.split(":").slice(0, 2).join(":");
         if (packages.includes(n.coord) || jars.some((j) => j.endsWith("/" + n.jar) || j === n.jar)) continue;
-        const jarBase = n.jar.replace(/-[^-]*\.jar$/, "-");
+        const artifactName = n.jar.replace(/(_2\.1[0-9])?-[0-9][^/]*\.jar$/, "");
         const wrong =
-            packages.find((p) => p.startsWith(artifact + ":")) ?? jars.find((j) => (j.split("/").pop() ?? "").startsWith(jarBase));
+            packages.find((p) => p.startsWith(artifact + ":")) ??
+            jars.find((j) => new RegExp(`^${artifactName}(_2\\.1[0-9])?-[0-9]`).test(j.split("/").pop() ?? ""));
         out.push(
             v(
                 POLICY.jars,

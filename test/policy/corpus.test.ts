@@ -296,15 +296,29 @@ const CASES: Case[] = [
     },
     {
         what: "no committer jars",
-        resources: withConf({ "spark.jars.packages": undefined }),
+        resources: withConf({ "spark.jars.packages": undefined, "spark.jars": undefined }),
         expect: [POLICY.jars],
         message: /org.apache.hadoop:hadoop-aws:3.4.1 is not on the classpath/,
     },
     {
         what: "hadoop-aws of another Hadoop",
-        resources: withConf({ "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.3.4,org.apache.spark:spark-hadoop-cloud_2.13:4.0.4" }),
+        resources: withConf({ "spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.3.4" }),
         expect: [POLICY.jars],
-        message: /does not match Spark 4.0.4/,
+        message: /org.apache.hadoop:hadoop-aws:3.3.4 does not match Spark 4.0.4/,
+    },
+    {
+        what: "spark-hadoop-cloud of another Scala, as a jar",
+        resources: withConf({ "spark.jars": "/opt/jars/spark-hadoop-cloud_2.12-3.5.7.jar" }),
+        expect: [POLICY.jars],
+        message: /spark-hadoop-cloud_2.12-3.5.7.jar does not match Spark 4.0.4/,
+    },
+    {
+        what: "both jars from a local path (air-gapped mirror)",
+        resources: withConf({
+            "spark.jars.packages": undefined,
+            "spark.jars": "local:///opt/spark/extra/hadoop-aws-3.4.1.jar,local:///opt/spark/extra/spark-hadoop-cloud_2.13-4.0.2.jar",
+        }),
+        expect: [],
     },
     {
         what: "a trusted custom image instead of packages",
