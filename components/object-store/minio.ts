@@ -50,8 +50,10 @@ for i in $(seq 1 60); do
 done
 mc admin info store >/dev/null
 mc mb --ignore-existing "store/$BUCKET"
-printf '%s' "$SPARK_POLICY" > /tmp/policy.json
-mc admin policy create store "$POLICY_NAME" /tmp/policy.json
+policy_file=$(mktemp)
+trap 'rm -f "$policy_file"' EXIT
+printf '%s' "$SPARK_POLICY" > "$policy_file"
+mc admin policy create store "$POLICY_NAME" "$policy_file"
 mc admin user add store "$SPARK_ACCESS_KEY" "$SPARK_SECRET_KEY"
 if ! mc admin user info store "$SPARK_ACCESS_KEY" | grep -q "$POLICY_NAME"; then
   mc admin policy attach store "$POLICY_NAME" --user "$SPARK_ACCESS_KEY"

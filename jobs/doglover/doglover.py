@@ -185,8 +185,10 @@ def run(spark: SparkSession, input_path: str, output: str, aggregates: str, reje
     lines = spark.read.text(input_path)
     good, bad = parse(lines)
     dog_tweets = transform(good).cache()
-    dog_tweets.write.mode("overwrite").partitionBy("date").parquet(output)
-    aggregate(dog_tweets).write.mode("overwrite").partitionBy("date").parquet(aggregates)
+    # One file per date partition: a cached plan keeps spark.sql.shuffle.partitions (200) and
+    # would write up to 200 small objects per date, each a separate upload and commit.
+    dog_tweets.repartition("date").write.mode("overwrite").partitionBy("date").parquet(output)
+    aggregate(dog_tweets).repartition("date").write.mode("overwrite").partitionBy("date").parquet(aggregates)
     bad.write.mode("overwrite").json(rejects)
     summary = {
         "input_lines": lines.count(),
@@ -200,13 +202,17 @@ def run(spark: SparkSession, input_path: str, output: str, aggregates: str, reje
     return summary
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--input", required=True, help="tweets, JSON lines (s3a://bucket/prefix/input/)")
     p.add_argument("--output", required=True, help="dog tweets, Parquet by date")
     p.add_argument("--aggregates", required=True, help="per breed per day, Parquet by date")
     p.add_argument("--rejects", required=True, help="malformed lines with reason, JSON lines")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     spark = SparkSession.builder.appName("doglover").getOrCreate()
     try:
         summary = run(spark, args.input, args.output, args.aggregates, args.rejects)

@@ -2,11 +2,12 @@
  * Run the real program (index.ts) for a stack under strict Pulumi mocks, with config loaded the
  * way the CLI loads it: Pulumi.yaml's defaults, then Pulumi.<stack>.yaml.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
 import { ROOT } from "./paths";
+import { stackConfig } from "../../tools/stack-files";
+
+export { stackConfig };
 
 export interface MockResource {
     type: string;
@@ -16,28 +17,6 @@ export interface MockResource {
     /** Inputs as the engine got them (secrets wrapped). */
     rawInputs: Record<string, any>;
     state: Record<string, any>;
-}
-
-/** Config as the CLI passes it to the program: "project:key" -> string (JSON for non-strings). */
-export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
-    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as any;
-    const out: Record<string, string> = {};
-    const put = (key: string, value: unknown) => {
-        out[key] = typeof value === "string" ? value : JSON.stringify(value);
-    };
-    for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
-        if (decl && "default" in decl) put(`${project.name}:${key}`, decl.default);
-    }
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    if (fs.existsSync(file)) {
-        const s = yaml.load(fs.readFileSync(file, "utf8")) as any;
-        for (const [key, value] of Object.entries(s?.config ?? {})) put(key, value);
-    }
-    for (const [key, value] of Object.entries(overrides)) {
-        if (value === undefined) delete out[key];
-        else put(key, value);
-    }
-    return out;
 }
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

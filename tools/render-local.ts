@@ -1,0 +1,87 @@
+/**
+ * Print, as JSON, what the program deploys for a stack's DogLover job, for running it outside
+ * Kubernetes (jobs/doglover/localrun.py): the S3A profile's sparkConf, the MinIO setup script
+ * and the Spark key's policy. Only what cannot be the same outside a cluster is replaced: the
+ * endpoint, the staging mount path (a local directory) and the Ivy directory.
+ *
+ *   ts-node tools/render-local.ts --endpoint http://127.0.0.1:9000 --staging /tmp/x [--stack local]
+ *        [--committer magic] [--conf key=value ...]
+ */
+import { parseStackConfig } from "../components/config";
+import { MINIO_SETUP_SCRIPT, minioSparkPolicy } from "../components/object-store/minio";
+import { packagesSparkConf, s3aSparkConf } from "../components/s3a-profile";
+import { dogLoverPaths } from "../components/doglover";
+import { sparkRuntime } from "../policy/s3a/versions";
+import { rawReader, stackConfig } from "./stack-files";
+
+function parseArgs(argv: string[]) {
+    const args: { stack: string; endpoint?: string; staging?: string; ivy?: string; overrides: Record<string, unknown>; conf: string[] } = {
+        stack: "local",
+        overrides: {},
+        conf: [],
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const [flag, value] = [argv[i], argv[i + 1]];
+        if (value === undefined) throw new Error(`${flag} needs a value`);
+        i++;
+        if (flag === "--stack") args.stack = value;
+        else if (flag === "--endpoint") args.endpoint = value;
+        else if (flag === "--staging") args.staging = value;
+        else if (flag === "--ivy") args.ivy = value;
+        else if (flag === "--committer") args.overrides["spark-s3:committer"] = value;
+        else if (flag === "--conflict-mode") args.overrides["spark-s3:conflictMode"] = value;
+        else if (flag === "--conf") args.conf.push(value);
+        else throw new Error(`unknown flag ${flag}`);
+    }
+    if (!args.endpoint || !args.staging)
+        throw new Error("usage: render-local --endpoint URL --staging DIR [--stack S] [--committer C] [--conf k=v]");
+    return args;
+}
+
+function main() {
+    const a = parseArgs(process.argv.slice(2));
+    const cfg = parseStackConfig(rawReader(stackConfig(a.stack, a.overrides)), a.stack);
+    const runtime = sparkRuntime(cfg.spark.version);
+    const url = new URL(a.endpoint!);
+    const sparkConf: Record<string, string> = {
+        ...s3aSparkConf({
+            endpoint: { url: a.endpoint, region: cfg.s3Region, pathStyle: true, tls: url.protocol === "https:" },
+            committer: cfg.spark.committer,
+            conflictMode: cfg.spark.conflictMode,
+            sparkVersion: cfg.spark.version,
+            stagingMountPath: a.staging!,
+        }),
+        ...packagesSparkConf(runtime),
+        ...cfg.spark.confOverrides,
+    };
+    if (a.ivy) sparkConf["spark.jars.ivy"] = a.ivy;
+    for (const kv of a.conf) {
+        const eq = kv.indexOf("=");
+        sparkConf[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+    const out = {
+        stack: a.stack,
+        sparkVersion: runtime.spark,
+        hadoopVersion: runtime.hadoop,
+        committer: cfg.spark.committer,
+        bucket: cfg.bucketName,
+        dataPrefix: cfg.dataPrefix,
+        paths: dogLoverPaths(cfg.bucketName, cfg.dataPrefix),
+        sampleRecords: cfg.doglover.sampleRecords,
+        sparkConf,
+        minio: {
+            setupScript: MINIO_SETUP_SCRIPT,
+            policyName: `spark-${cfg.bucketName}`,
+            sparkPolicy: minioSparkPolicy(cfg.bucketName, cfg.dataPrefix),
+            region: cfg.s3Region,
+        },
+    };
+    process.stdout.write(JSON.stringify(out, null, 1) + "\n");
+}
+
+try {
+    main();
+} catch (e) {
+    process.stderr.write(`render-local: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+}
