@@ -76,7 +76,12 @@ export interface ProgramRun {
 const KNOWN_PREFIXES = ["kubernetes:", "aws:", "random:", "pulumi-nodejs:dynamic:", "spark-s3:"];
 
 /** Run index.ts for `stack`; rejects with the program's error (for config problems). */
-export async function runProgram(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = []): Promise<ProgramRun> {
+export async function runProgram(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    secretKeys: string[] = [],
+    opts: { settleMs?: number } = {},
+): Promise<ProgramRun> {
     const resources: MockResource[] = [];
     const config = stackConfig(stack, overrides);
     pulumi.runtime.setAllConfig(config, secretKeys);
@@ -130,7 +135,7 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
     } finally {
         clearTimeout(timer);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, opts.settleMs ?? 50));
     return {
         resources,
         outputs,
