@@ -3,6 +3,8 @@
  * Pulumi.yaml's `config:` block (the CLI applies them); this module checks types and values and
  * fails at preview with every problem at once, each naming the key and showing a valid example.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFLICT_MODES, S3A_COMMITTERS, type ConflictMode, type S3ACommitter } from "../policy/s3a/facts";
 import { POLICY, checkSparkConf } from "../policy/s3a/checks";
@@ -49,9 +51,10 @@ export interface StackConfig {
         /** Non-empty: a hostPath PersistentVolume for single-node clusters (kind, minikube). */
         readonly hostPath: string;
     };
+    /** Versioning on the bucket (aws and flashblade). */
+    readonly bucketVersioning: boolean;
     readonly aws: {
         readonly region: string;
-        readonly versioning: boolean;
         readonly protect: boolean;
     };
     readonly minio: {
@@ -64,6 +67,14 @@ export interface StackConfig {
         readonly managementUrl: string;
         readonly dataUrl: string;
         readonly account: string;
+        readonly adoptAccount: boolean;
+        readonly user: string;
+        readonly fullAccess: boolean;
+        /** PEM content of the CA bundle (read from the configured file), or "". */
+        readonly caBundle: string;
+        readonly insecure: boolean;
+        readonly eradicateOnDelete: boolean;
+        readonly keyRotation: string;
     };
     /** Signing region S3A sends to third-party stores (MinIO, FlashBlade). */
     readonly s3Region: string;
@@ -194,6 +205,24 @@ const urlWithScheme = (v: string) =>
     v === "" || URL_WITH_SCHEME.test(v) ? undefined : `"${v}" must be a URL with scheme, host and optional port`;
 const absolutePath = (v: string) => (v.startsWith("/") && !v.includes("..") ? undefined : `"${v}" must be an absolute path`);
 
+/** The CA bundle file named by flashbladeCaBundle, read now so a wrong path fails at preview. */
+function readCaBundle(r: Reader): string {
+    const file = r.string("flashbladeCaBundle", "spark-s3:flashbladeCaBundle: certs/flashblade-ca.pem");
+    if (file === "") return "";
+    try {
+        const pem = fs.readFileSync(path.resolve(file), "utf8");
+        if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error("no PEM certificate in it");
+        return pem;
+    } catch (e) {
+        r.problems.push({
+            key: "flashbladeCaBundle",
+            problem: `cannot use ${file}: ${e instanceof Error ? e.message : String(e)}`,
+            example: "spark-s3:flashbladeCaBundle: certs/flashblade-ca.pem (a PEM file, relative to the project)",
+        });
+        return "";
+    }
+}
+
 /** Parse and validate. Throws ConfigError listing every problem. */
 export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
     const r = new Reader(raw);
@@ -268,9 +297,9 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
                 v === "" ? undefined : absolutePath(v),
             ),
         },
+        bucketVersioning: r.bool("bucketVersioning", "spark-s3:bucketVersioning: true"),
         aws: {
             region: raw("aws:region") ?? "",
-            versioning: r.bool("bucketVersioning", "spark-s3:bucketVersioning: true"),
             protect: r.bool("protectBucket", "spark-s3:protectBucket: true"),
         },
         minio: {
@@ -289,6 +318,15 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             account: r.string("flashbladeAccount", "spark-s3:flashbladeAccount: spark", (v) =>
                 v === "" || /^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? undefined : `"${v}" is not a valid account name`,
             ),
+            adoptAccount: r.bool("flashbladeAdoptAccount", "spark-s3:flashbladeAdoptAccount: true"),
+            user: r.string("flashbladeUser", "spark-s3:flashbladeUser: spark", (v) =>
+                /^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? undefined : `"${v}" is not a valid user name`,
+            ),
+            fullAccess: r.bool("flashbladeFullAccess", "spark-s3:flashbladeFullAccess: false"),
+            caBundle: readCaBundle(r),
+            insecure: r.bool("flashbladeInsecure", "spark-s3:flashbladeInsecure: false"),
+            eradicateOnDelete: r.bool("flashbladeEradicateOnDelete", "spark-s3:flashbladeEradicateOnDelete: false"),
+            keyRotation: r.string("flashbladeKeyRotation", 'spark-s3:flashbladeKeyRotation: "2026-11"'),
         },
         s3Region: r.string("s3Region", "spark-s3:s3Region: us-east-1", (v) =>
             /^[a-z0-9-]+$/.test(v) ? undefined : `"${v}" must be a non-empty region name`,
@@ -301,6 +339,13 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
     // Store-specific requirements.
     if (objectStore === "aws" && cfg.aws.region === "") {
         r.problems.push({ key: "aws:region", problem: "is required for objectStore aws", example: "aws:region: eu-west-1" });
+    }
+    if (objectStore === "flashblade" && cfg.flashblade.insecure && cfg.flashblade.caBundle) {
+        r.problems.push({
+            key: "flashbladeInsecure",
+            problem: "is true while flashbladeCaBundle is set: choose one (the CA bundle verifies, insecure does not)",
+            example: "spark-s3:flashbladeInsecure: false",
+        });
     }
     if (objectStore === "flashblade") {
         for (const [key, value, example] of [

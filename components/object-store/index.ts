@@ -1,6 +1,7 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { AwsObjectStore } from "./aws";
+import { FlashBladeObjectStore } from "./flashblade";
 import { MinioObjectStore } from "./minio";
 import type { ObjectStore } from "./types";
 
@@ -19,7 +20,7 @@ export function createObjectStore(cfg: StackConfig, opts?: pulumi.ComponentResou
                     bucketName: cfg.bucketName,
                     region: cfg.aws.region,
                     dataPrefix: cfg.dataPrefix,
-                    versioning: cfg.aws.versioning,
+                    versioning: cfg.bucketVersioning,
                     protect: cfg.aws.protect,
                 },
                 opts,
@@ -39,12 +40,35 @@ export function createObjectStore(cfg: StackConfig, opts?: pulumi.ComponentResou
                 },
                 opts,
             );
-        case "flashblade":
-            // The FlashBlade REST client and dynamic resources are their own piece of work
-            // (issue "FlashBlade object store"); until then the stack stops here, clearly.
-            throw new Error(
-                "spark-s3:objectStore flashblade: the FlashBlade object store is not implemented yet; " +
-                    "use objectStore aws or minio for now (see README, 'FlashBlade stack').",
+        case "flashblade": {
+            const fb = cfg.flashblade;
+            if (fb.insecure) {
+                pulumi.log.warn(`spark-s3:flashbladeInsecure is true: the TLS certificate of ${fb.managementUrl} is not verified`);
+            }
+            // The token only ever travels as a Pulumi secret (encrypted in state).
+            const connection = new pulumi.Config().requireSecret("flashbladeApiToken").apply((apiToken) => ({
+                url: fb.managementUrl,
+                apiToken,
+                caBundle: fb.caBundle || undefined,
+                insecure: fb.insecure,
+            }));
+            return new FlashBladeObjectStore(
+                "store",
+                {
+                    connection,
+                    dataUrl: fb.dataUrl,
+                    region: cfg.s3Region,
+                    account: fb.account,
+                    adoptAccount: fb.adoptAccount,
+                    user: fb.user,
+                    fullAccess: fb.fullAccess,
+                    bucketName: cfg.bucketName,
+                    versioning: cfg.bucketVersioning,
+                    eradicateOnDelete: fb.eradicateOnDelete,
+                    keyRotation: fb.keyRotation,
+                },
+                opts,
             );
+        }
     }
 }

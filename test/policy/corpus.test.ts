@@ -446,10 +446,12 @@ describe("the program's own stacks pass the pack", () => {
     const configs: Record<string, PackConfig> = {
         local: JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "config", "local.json"), "utf8")),
         dev: {},
+        flashblade: {},
     };
     for (const stack of Object.keys(configs)) {
         it(`${stack}: no violation`, async () => {
-            const run = await runProgram(stack);
+            const token = { "spark-s3:flashbladeApiToken": "T-fake-api-token-for-tests" };
+            const run = await runProgram(stack, stack === "flashblade" ? token : {}, ["spark-s3:flashbladeApiToken"]);
             const resources = fromMocks(run.resources);
             assert.ok(resources.some((r) => r.type === APP));
             assert.deepEqual(runPack(resources, configs[stack]), []);

@@ -1,7 +1,7 @@
 /** The program per stack under strict mocks: the resource graph each stack file produces. */
 import { strict as assert } from "assert";
 import { dataBucketOptions } from "../../components/object-store/aws";
-import { runProgram, type ProgramRun } from "../helpers/stack";
+import { holdsSecret, runProgram, type ProgramRun } from "../helpers/stack";
 
 const SPARK_APP = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
 
@@ -177,12 +177,53 @@ describe("stack dev (AWS S3 + IAM on EKS)", () => {
     });
 });
 
-describe("stack flashblade", () => {
-    it("fails clearly until the FlashBlade object store exists", async () => {
-        await assert.rejects(
-            runProgram("flashblade"),
-            /spark-s3:objectStore flashblade: the FlashBlade object store is not implemented yet/,
-        );
+describe("stack flashblade (FlashBlade S3 + Portworx NFS)", () => {
+    const TOKEN = "T-stack-token-never-in-state-0001";
+    const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram("flashblade", { "spark-s3:flashbladeApiToken": TOKEN }, ["spark-s3:flashbladeApiToken"]);
+    });
+
+    it("creates account, user, access key and bucket as FlashBlade dynamic resources", () => {
+        const dyn = run
+            .byType(DYNAMIC)
+            .map((r) => r.name)
+            .sort();
+        assert.deepEqual(dyn, ["store-account", "store-bucket", "store-key", "store-user"]);
+        const user = run.one(DYNAMIC, "store-user").inputs;
+        assert.equal(user.name, "spark/spark");
+        assert.equal(user.fullAccess, false);
+        assert.ok(!user.policies.includes("pure:policy/full-access"));
+        const bucket = run.one(DYNAMIC, "store-bucket").inputs;
+        assert.deepEqual([bucket.name, bucket.account, bucket.eradicateOnDelete], ["spark-doglover", "spark", false]);
+    });
+
+    it("keeps the API token secret: secret inputs, and not in the serialized provider", () => {
+        for (const r of run.byType(DYNAMIC)) {
+            assert.ok(holdsSecret(r.rawInputs.connection), `${r.name}: connection is a secret input`);
+            assert.equal(r.inputs.connection.apiToken, TOKEN);
+            assert.equal(typeof r.inputs.__provider, "string");
+            assert.ok(r.inputs.__provider.length > 1000, "the provider code is serialized into the state");
+            assert.ok(!r.inputs.__provider.includes(TOKEN), `${r.name}: token in the serialized provider`);
+        }
+        for (const r of run.resources.filter((r) => r.type !== DYNAMIC)) {
+            assert.ok(!JSON.stringify(r.inputs).includes(TOKEN), `${r.type} ${r.name} holds the token`);
+        }
+    });
+
+    it("points Spark at the data VIP with path style and stages on the Portworx FlashBlade class", () => {
+        const c = sparkApp(run).spec.sparkConf;
+        assert.equal(c["spark.hadoop.fs.s3a.endpoint"], "https://10.21.200.10");
+        assert.equal(c["spark.hadoop.fs.s3a.path.style.access"], "true");
+        assert.equal(c["spark.hadoop.fs.s3a.connection.ssl.enabled"], "true");
+        assert.equal(c["spark.hadoop.fs.s3a.endpoint.region"], "us-east-1");
+        const pvc = run.byType("kubernetes:core/v1:PersistentVolumeClaim").find((p) => p.inputs.metadata.name === "spark-staging")!;
+        assert.equal(pvc.inputs.spec.storageClassName, "px-fb-direct-access-nfsv4");
+    });
+
+    it("fails at preview without the API token, naming the key", async () => {
+        await assert.rejects(runProgram("flashblade"), /Missing required configuration variable 'spark-s3:flashbladeApiToken'/);
     });
 });
 

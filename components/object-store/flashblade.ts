@@ -1,0 +1,94 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { FlashBladeConnection } from "../flashblade/client";
+import { FlashBladeBucket, ObjectStoreAccessKey, ObjectStoreAccount, ObjectStoreUser } from "../flashblade/resources";
+import type { EndpointFacts } from "../s3a-profile";
+import type { ObjectStore } from "./types";
+
+/**
+ * The built-in access policies Spark needs: read, write, list and delete objects (commits,
+ * aborts and cleanups of multipart uploads go with write/delete) and bucket info. Names from the
+ * FlashBlade documentation and public code (shared/facts/flashblade-rest-2x.md); which S3 actions
+ * each covers was not checked against an array.
+ */
+export const SPARK_POLICIES = [
+    "pure:policy/bucket-info",
+    "pure:policy/object-list",
+    "pure:policy/object-read",
+    "pure:policy/object-write",
+    "pure:policy/object-delete",
+];
+export const FULL_ACCESS_POLICY = "pure:policy/full-access";
+
+export interface FlashBladeObjectStoreArgs {
+    connection: pulumi.Input<FlashBladeConnection>;
+    /** S3 endpoint on a data VIP, with scheme. */
+    dataUrl: string;
+    region: string;
+    account: string;
+    adoptAccount: boolean;
+    user: string;
+    fullAccess: boolean;
+    bucketName: string;
+    versioning: boolean;
+    eradicateOnDelete: boolean;
+    /** Change to rotate the access key. */
+    keyRotation: string;
+}
+
+/** A FlashBlade account, a Spark user with explicit policies, its access key and the bucket. */
+export class FlashBladeObjectStore extends pulumi.ComponentResource implements ObjectStore {
+    readonly kind = "flashblade" as const;
+    readonly bucket: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<EndpointFacts>;
+    readonly accessKeyId: pulumi.Output<string>;
+    readonly secretAccessKey: pulumi.Output<string>;
+    readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: FlashBladeObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark-s3:store:FlashBladeObjectStore", name, {}, opts);
+        const connection = args.connection;
+        const account = new ObjectStoreAccount(
+            `${name}-account`,
+            { connection, name: args.account, adoptExisting: args.adoptAccount },
+            { parent: this },
+        );
+        const user = new ObjectStoreUser(
+            `${name}-user`,
+            {
+                connection,
+                name: `${args.account}/${args.user}`,
+                fullAccess: args.fullAccess,
+                policies: args.fullAccess ? [] : SPARK_POLICIES,
+            },
+            { parent: this, dependsOn: [account] },
+        );
+        const key = new ObjectStoreAccessKey(
+            `${name}-key`,
+            { connection, user: `${args.account}/${args.user}`, rotation: args.keyRotation },
+            // Rotation: the new key is created before the old one is deleted (2 keys per user).
+            { parent: this, dependsOn: [user] },
+        );
+        const bucket = new FlashBladeBucket(
+            `${name}-bucket`,
+            {
+                connection,
+                name: args.bucketName,
+                account: args.account,
+                versioning: args.versioning ? "enabled" : "none",
+                eradicateOnDelete: args.eradicateOnDelete,
+            },
+            { parent: this, dependsOn: [account] },
+        );
+        this.ready = [account, user, key, bucket];
+        this.bucket = pulumi.output(args.bucketName);
+        this.endpoint = pulumi.output<EndpointFacts>({
+            url: args.dataUrl,
+            region: args.region,
+            pathStyle: true,
+            tls: args.dataUrl.startsWith("https://"),
+        });
+        this.accessKeyId = pulumi.secret(key.accessKeyId);
+        this.secretAccessKey = pulumi.secret(key.secretAccessKey);
+        this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
+    }
+}
