@@ -8,5 +8,7 @@ python="$("$root/scripts/python-env.sh")"
 cd "$root/jobs/doglover"
 echo "== DogLover unit tests (local Spark) =="
 "$python" -m pytest -q -p no:cacheprovider tests --ignore=tests/integration
+echo "== prepare: MinIO and mc from their Go modules, committer jars (cached after the first run) =="
+"$python" localrun.py --prepare-only
 echo "== DogLover on real Spark + MinIO (integration) =="
 "$python" -m pytest -q -p no:cacheprovider tests/integration

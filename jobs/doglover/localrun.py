@@ -265,6 +265,26 @@ def incomplete_uploads(minio: Minio, prefix: str) -> list[dict]:
     return [o for o in (json.loads(line) for line in out.splitlines() if line.strip()) if o.get("status") == "success"]
 
 
+def prepare() -> None:
+    """Everything a run downloads or builds, with progress on stderr: MinIO and mc from their Go
+    modules, the spark-hadoop-cloud jar, and hadoop-aws with its SDK through Ivy (a short local
+    Spark session with the profile's spark.jars.packages)."""
+    ensure_go_tools()
+    with tempfile.TemporaryDirectory(prefix="doglover-prepare-") as tmp:
+        rendered = render("http://127.0.0.1:9", Path(tmp) / "staging")
+        conf = localize_jars(rendered["sparkConf"])
+        log(f"resolving {conf['spark.jars.packages']} into {conf['spark.jars.ivy']} (once)...")
+        code = ("from pyspark.sql import SparkSession\n"
+                "import json,sys\n"
+                "b=SparkSession.builder.master('local[1]').config('spark.ui.enabled','false')\n"
+                "for k,v in json.loads(sys.argv[1]).items(): b=b.config(k,v)\n"
+                "b.getOrCreate().stop()\n")
+        keep = {k: conf[k] for k in ("spark.jars.packages", "spark.jars", "spark.jars.ivy")}
+        subprocess.run([sys.executable, "-c", code, json.dumps(keep)], check=True,
+                       env={**os.environ, "SPARK_LOCAL_IP": "127.0.0.1"})
+    log("prepared: tools built, jars cached")
+
+
 # --- CLI ---------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,7 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--records", type=int, default=None, help="sample tweets (default: the local stack's sampleRecords)")
     p.add_argument("--committer", choices=["directory", "partitioned", "magic"], default=None)
     p.add_argument("--keep", action="store_true", help="keep the temp dir (MinIO data, logs)")
+    p.add_argument("--prepare-only", action="store_true", help="build the tools and cache the jars, then stop")
     a = p.parse_args(argv)
+    if a.prepare_only:
+        prepare()
+        return 0
 
     tools = ensure_go_tools()
     work = Path(tempfile.mkdtemp(prefix="doglover-local-"))
