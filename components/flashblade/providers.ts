@@ -23,6 +23,15 @@ export interface ConnectionInputs {
 export const MAX_KEYS_PER_USER = 2;
 
 const gone = (e: unknown) => e instanceof FlashBladeError && e.notFound;
+
+/** Run a delete; an object already gone is fine (deleted out of band). */
+async function ignoreGone(op: Promise<unknown>): Promise<void> {
+    try {
+        await op;
+    } catch (e) {
+        if (!gone(e)) throw e;
+    }
+}
 const run = <T>(i: ConnectionInputs, fn: Parameters<typeof withClient<T>>[1]) => withClient(i.connection, fn, i.clientOptions);
 
 function changed<T extends object>(olds: T, news: T, keys: (keyof T)[]): (keyof T)[] {
@@ -135,13 +144,7 @@ export const userProvider: pulumi.dynamic.ResourceProvider = {
         return { outs: news };
     },
     async delete(id: string, props: UserInputs) {
-        await run(props, async (c) => {
-            try {
-                await c.deleteUser(id);
-            } catch (e) {
-                if (!gone(e)) throw e;
-            }
-        });
+        await run(props, (c) => ignoreGone(c.deleteUser(id)));
     },
 };
 
@@ -192,13 +195,7 @@ export const accessKeyProvider: pulumi.dynamic.ResourceProvider = {
         return { outs: { ...olds, ...news } };
     },
     async delete(id: string, props: AccessKeyOutputs) {
-        await run(props, async (c) => {
-            try {
-                await c.deleteAccessKey(id);
-            } catch (e) {
-                if (!gone(e)) throw e;
-            }
-        });
+        await run(props, (c) => ignoreGone(c.deleteAccessKey(id)));
     },
 };
 
