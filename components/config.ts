@@ -3,6 +3,7 @@
  * Pulumi.yaml's `config:` block (the CLI applies them); this module checks types and values and
  * fails at preview with every problem at once, each naming the key and showing a valid example.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -56,6 +57,10 @@ export interface StackConfig {
     readonly aws: {
         readonly region: string;
         readonly protect: boolean;
+        /** Use a bucket another stack owns (review stacks share dev's); only the key is created. */
+        readonly existingBucket: boolean;
+        /** Expire objects under review/ after this many days (0: no rule); on the bucket's owner. */
+        readonly reviewDataExpirationDays: number;
     };
     readonly minio: {
         readonly image: string;
@@ -123,9 +128,32 @@ export function bucketNameProblem(name: string): string | undefined {
     return undefined;
 }
 
+/**
+ * `${stack}` in a value stands for the stack name, so one stack file (Pulumi.pr.yaml, copied into
+ * every review stack) gives each stack its own namespace and data prefix.
+ */
+export function expandStack(value: string, stack: string): string {
+    if (!value.includes("${stack}")) return value;
+    const safe = stack
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
+    return value.split("${stack}").join(safe);
+}
+
+/** A DNS label from an expanded name: long review-stack names keep a hash to stay unique. */
+export function fitDnsLabel(name: string): string {
+    if (name.length <= 63) return name;
+    const hash = crypto.createHash("sha256").update(name).digest("hex").slice(0, 8);
+    return `${name.slice(0, 54).replace(/-+$/, "")}-${hash}`;
+}
+
 class Reader {
     readonly problems: ConfigProblem[] = [];
-    constructor(private readonly raw: RawConfig) {}
+    constructor(
+        private readonly raw: RawConfig,
+        private readonly stack: string,
+    ) {}
 
     private fail(key: string, problem: string, example: string): void {
         this.problems.push({ key, problem, example });
@@ -142,6 +170,16 @@ class Reader {
     string(key: string, example: string, check?: (v: string) => string | undefined): string {
         const v = this.present(key, example);
         if (v === undefined) return "";
+        const p = check?.(v);
+        if (p) this.fail(key, p, example);
+        return v;
+    }
+
+    /** A string in which `${stack}` stands for the stack name (expanded before the check). */
+    stackString(key: string, example: string, check?: (v: string) => string | undefined, fit?: (v: string) => string): string {
+        const raw = this.present(key, example);
+        if (raw === undefined) return "";
+        const v = (fit ?? ((x: string) => x))(expandStack(raw, this.stack));
         const p = check?.(v);
         if (p) this.fail(key, p, example);
         return v;
@@ -225,9 +263,9 @@ function readCaBundle(r: Reader): string {
 
 /** Parse and validate. Throws ConfigError listing every problem. */
 export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
-    const r = new Reader(raw);
+    const r = new Reader(raw, stack);
     const objectStore = r.oneOf("objectStore", OBJECT_STORES, "spark-s3:objectStore: minio");
-    const bucketRaw = r.string("bucketName", "spark-s3:bucketName: acme-spark-dev-data");
+    const bucketRaw = r.stackString("bucketName", "spark-s3:bucketName: acme-spark-dev-data");
     const bucketName = bucketRaw !== "" ? bucketRaw : `spark-s3-${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`;
     if (bucketRaw === "" && objectStore === "aws") {
         r.problems.push({
@@ -239,7 +277,7 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         const p = bucketNameProblem(bucketName);
         if (p) r.problems.push({ key: "bucketName", problem: p, example: "spark-s3:bucketName: acme-spark-dev-data" });
     }
-    const dataPrefix = r.string("dataPrefix", "spark-s3:dataPrefix: doglover", (v) =>
+    const dataPrefix = r.stackString("dataPrefix", "spark-s3:dataPrefix: review/${stack}", (v) =>
         /^[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]$|^[A-Za-z0-9]$/.test(v) && !v.includes("//")
             ? undefined
             : `"${v}" must be a key prefix without leading or trailing '/'`,
@@ -273,7 +311,7 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             install: r.bool("installOperator", "spark-s3:installOperator: true"),
             namespace: r.string("operatorNamespace", "spark-s3:operatorNamespace: spark-operator", dnsLabel("namespace")),
         },
-        jobNamespace: r.string("jobNamespace", "spark-s3:jobNamespace: spark-jobs", dnsLabel("namespace")),
+        jobNamespace: r.stackString("jobNamespace", "spark-s3:jobNamespace: spark-${stack}", dnsLabel("namespace"), fitDnsLabel),
         serviceAccount: r.string("sparkServiceAccount", "spark-s3:sparkServiceAccount: spark", dnsLabel("service account name")),
         spark: {
             version: sparkVersion,
@@ -301,6 +339,8 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         aws: {
             region: raw("aws:region") ?? "",
             protect: r.bool("protectBucket", "spark-s3:protectBucket: true"),
+            existingBucket: r.bool("existingBucket", "spark-s3:existingBucket: true"),
+            reviewDataExpirationDays: r.int("reviewDataExpirationDays", "spark-s3:reviewDataExpirationDays: 14", 0, 3650),
         },
         minio: {
             image: r.string("minioImage", "spark-s3:minioImage: quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z"),
@@ -337,6 +377,13 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
     };
 
     // Store-specific requirements.
+    if (cfg.aws.existingBucket && objectStore !== "aws") {
+        r.problems.push({
+            key: "existingBucket",
+            problem: `applies to objectStore aws only, not ${objectStore}`,
+            example: "spark-s3:existingBucket: false",
+        });
+    }
     if (objectStore === "aws" && cfg.aws.region === "") {
         r.problems.push({ key: "aws:region", problem: "is required for objectStore aws", example: "aws:region: eu-west-1" });
     }

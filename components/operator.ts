@@ -12,6 +12,12 @@ export const OPERATOR_CHART = {
     version: "2.5.2",
 } as const;
 
+/**
+ * Label on every job namespace the program creates; the operator this program installs also
+ * watches namespaces that carry it, so review stacks' namespaces need no operator reinstall.
+ */
+export const JOB_NAMESPACE_LABEL = { key: "spark-s3.io/spark-jobs", value: "enabled" } as const;
+
 /** Fixed Helm release name: without it Pulumi appends a random suffix to every chart name. */
 export const OPERATOR_RELEASE_NAME = "spark-operator";
 
@@ -45,6 +51,7 @@ export function operatorValues(args: Pick<SparkOperatorArgs, "jobNamespace" | "s
         // 2.x key: a list. The 1.x keys sparkJobNamespace(s) are silently ignored by 2.x.
         spark: {
             jobNamespaces: [args.jobNamespace],
+            jobNamespaceSelector: `${JOB_NAMESPACE_LABEL.key}=${JOB_NAMESPACE_LABEL.value}`,
             // This component creates the service account and RBAC itself, the same way whether
             // or not it installs the chart, so a shared cluster gets the same driver identity.
             serviceAccount: { create: false, name: args.serviceAccountName },
@@ -66,7 +73,11 @@ export class SparkOperator extends pulumi.ComponentResource {
         super("spark-s3:operator:SparkOperator", name, {}, opts);
         const labels = { "app.kubernetes.io/part-of": "spark-s3" };
 
-        const jobNs = new k8s.core.v1.Namespace(`${name}-jobs`, { metadata: { name: args.jobNamespace, labels } }, { parent: this });
+        const jobNs = new k8s.core.v1.Namespace(
+            `${name}-jobs`,
+            { metadata: { name: args.jobNamespace, labels: { ...labels, [JOB_NAMESPACE_LABEL.key]: JOB_NAMESPACE_LABEL.value } } },
+            { parent: this },
+        );
         const sa = new k8s.core.v1.ServiceAccount(
             `${name}-spark-sa`,
             { metadata: { name: args.serviceAccountName, namespace: jobNs.metadata.name, labels } },

@@ -15,7 +15,7 @@ interface ProjectFile {
 }
 
 /** "project:key" -> string (JSON for non-strings), as PULUMI_CONFIG carries it. */
-export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}, configFile = stack): Record<string, string> {
     const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as ProjectFile;
     const out: Record<string, string> = {};
     const put = (key: string, value: unknown) => {
@@ -24,7 +24,8 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     for (const [key, decl] of Object.entries(project.config ?? {})) {
         if (decl && "default" in decl) put(`${project.name}:${key}`, decl.default);
     }
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    // Review stacks get the template's file (Pulumi.pr.yaml) copied in: configFile names it.
+    const file = path.join(ROOT, `Pulumi.${configFile}.yaml`);
     if (fs.existsSync(file)) {
         const s = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
         for (const [key, value] of Object.entries(s?.config ?? {})) put(key, value);

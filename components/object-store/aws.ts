@@ -13,8 +13,15 @@ export interface AwsObjectStoreArgs {
     protect: boolean;
     /** Days after which S3 aborts incomplete multipart uploads (committers leave them on failure). */
     abortIncompleteUploadsAfterDays?: number;
+    /** The bucket exists and another stack owns it (review stacks): only create the IAM key. */
+    existingBucket?: boolean;
+    /** Expire objects under REVIEW_PREFIX after this many days; 0 or undefined: no such rule. */
+    reviewDataExpirationDays?: number;
     tags?: Record<string, string>;
 }
+
+/** Where review stacks keep their data in the shared bucket (expired by the owner's lifecycle). */
+export const REVIEW_PREFIX = "review/";
 
 /** Options of the data bucket: protected and kept on destroy unless the stack opts out. */
 export function dataBucketOptions(protect: boolean): Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete"> {
@@ -76,8 +83,28 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
     constructor(name: string, args: AwsObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark-s3:store:AwsObjectStore", name, {}, opts);
         const tags = { "spark-s3:stack": pulumi.getStack(), ...args.tags };
-        const dataOpts: pulumi.CustomResourceOptions = { parent: this, ...dataBucketOptions(args.protect) };
+        this.ready = [];
+        const bucketName = args.existingBucket ? pulumi.output(args.bucketName) : this.createBucket(name, args, tags).bucket;
 
+        const user = new aws.iam.User(`${name}-spark-user`, { path: "/spark-s3/", tags }, { parent: this });
+        const userPolicy = new aws.iam.UserPolicy(
+            `${name}-spark-policy`,
+            { user: user.name, policy: bucketName.apply((b) => JSON.stringify(sparkBucketPolicy(b, args.dataPrefix))) },
+            { parent: user },
+        );
+        const key = new aws.iam.AccessKey(`${name}-spark-key`, { user: user.name }, { parent: user, additionalSecretOutputs: ["secret"] });
+        this.ready.push(userPolicy, key);
+
+        this.bucket = bucketName;
+        this.endpoint = pulumi.output<EndpointFacts>({ region: args.region, pathStyle: false, tls: true });
+        this.accessKeyId = pulumi.secret(key.id);
+        this.secretAccessKey = pulumi.secret(key.secret);
+        this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
+    }
+
+    /** The bucket and its hygiene: public access block, ownership, encryption, lifecycle, TLS-only. */
+    private createBucket(name: string, args: AwsObjectStoreArgs, tags: Record<string, pulumi.Input<string>>): aws.s3.Bucket {
+        const dataOpts: pulumi.CustomResourceOptions = { parent: this, ...dataBucketOptions(args.protect) };
         const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: !args.protect, tags }, dataOpts);
         const child = { parent: bucket };
         const pab = new aws.s3.BucketPublicAccessBlock(
@@ -106,6 +133,16 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
                         filter: {},
                         abortIncompleteMultipartUpload: { daysAfterInitiation: args.abortIncompleteUploadsAfterDays ?? 2 },
                     },
+                    ...(args.reviewDataExpirationDays
+                        ? [
+                              {
+                                  id: "expire-review-stack-data",
+                                  status: "Enabled",
+                                  filter: { prefix: REVIEW_PREFIX },
+                                  expiration: { days: args.reviewDataExpirationDays },
+                              },
+                          ]
+                        : []),
                 ],
             },
             child,
@@ -115,7 +152,7 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
             { bucket: bucket.id, policy: bucket.bucket.apply((b) => JSON.stringify(tlsOnlyBucketPolicy(b))) },
             { parent: bucket, dependsOn: [pab] },
         );
-        this.ready = [bucket, pab, ownership, sse, lifecycle, policy];
+        this.ready.push(bucket, pab, ownership, sse, lifecycle, policy);
         if (args.versioning) {
             this.ready.push(
                 new aws.s3.BucketVersioning(
@@ -126,19 +163,6 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
             );
         }
 
-        const user = new aws.iam.User(`${name}-spark-user`, { path: "/spark-s3/", tags }, { parent: this });
-        const userPolicy = new aws.iam.UserPolicy(
-            `${name}-spark-policy`,
-            { user: user.name, policy: bucket.bucket.apply((b) => JSON.stringify(sparkBucketPolicy(b, args.dataPrefix))) },
-            { parent: user },
-        );
-        const key = new aws.iam.AccessKey(`${name}-spark-key`, { user: user.name }, { parent: user, additionalSecretOutputs: ["secret"] });
-        this.ready.push(userPolicy, key);
-
-        this.bucket = bucket.bucket;
-        this.endpoint = pulumi.output<EndpointFacts>({ region: args.region, pathStyle: false, tls: true });
-        this.accessKeyId = pulumi.secret(key.id);
-        this.secretAccessKey = pulumi.secret(key.secret);
-        this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
+        return bucket;
     }
 }

@@ -22,6 +22,8 @@ export function createObjectStore(cfg: StackConfig, opts?: pulumi.ComponentResou
                     dataPrefix: cfg.dataPrefix,
                     versioning: cfg.bucketVersioning,
                     protect: cfg.aws.protect,
+                    existingBucket: cfg.aws.existingBucket,
+                    reviewDataExpirationDays: cfg.aws.reviewDataExpirationDays,
                 },
                 opts,
             );

@@ -80,10 +80,10 @@ export async function runProgram(
     stack: string,
     overrides: Record<string, unknown> = {},
     secretKeys: string[] = [],
-    opts: { settleMs?: number } = {},
+    opts: { settleMs?: number; configFile?: string } = {},
 ): Promise<ProgramRun> {
     const resources: MockResource[] = [];
-    const config = stackConfig(stack, overrides);
+    const config = stackConfig(stack, overrides, opts.configFile);
     pulumi.runtime.setAllConfig(config, secretKeys);
     await pulumi.runtime.setMocks(
         {

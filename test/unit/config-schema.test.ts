@@ -29,7 +29,7 @@ describe("Pulumi.yaml config block", () => {
     });
 
     it("stack files only set declared keys (or provider keys)", () => {
-        for (const stack of ["local", "dev", "flashblade"]) {
+        for (const stack of ["local", "dev", "flashblade", "pr"]) {
             const s = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as any;
             for (const key of Object.keys(s.config)) {
                 const [ns, k] = key.split(":");
