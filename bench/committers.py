@@ -308,7 +308,7 @@ def main(argv=None) -> int:
         b = (SparkSession.builder.master("local[2]").appName("bench-committers")
              .config("spark.driver.memory", "3g").config("spark.ui.port", "0")
              .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-             .config("spark.sql.ui.retainedExecutions", "2000"))
+             .config("spark.sql.ui.retainedExecutions", "2000").config("spark.ui.showConsoleProgress", "false"))
         for k, v in conf.items():
             b = b.config(k, v)
         spark = b.getOrCreate()
