@@ -51,6 +51,9 @@ VARIANTS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "magic": ({}, {"fs.s3a.committer.name": "magic"}),
 }
 BASELINE = "classic-v1"
+#: The S3A throughput keys the program sets (components/s3a-profile.ts DEFAULT_TUNING).
+TUNING_KEYS = ("fs.s3a.threads.max", "fs.s3a.connection.maximum", "fs.s3a.committer.threads",
+               "fs.s3a.fast.upload.buffer", "fs.s3a.multipart.size")
 ROW_BYTES = 1024  # payload per row; written PLAIN (no dictionary) and uncompressed, so bytes = rows x 1 KiB
 
 
@@ -104,8 +107,7 @@ class HeapSampler:
         self._stop = threading.Event()
 
     def __enter__(self):
-        spark_gc = self.rt.gc
-        spark_gc()
+        self.rt.gc()
         self._t = threading.Thread(target=self._loop, daemon=True)
         self._t.start()
         return self
@@ -135,7 +137,7 @@ def apply_variant(spark, base_hadoop: dict[str, str], variant: str, tuning_hadoo
     hconf = spark.sparkContext._jsc.hadoopConfiguration()
     for k, v in {**base_hadoop, **tuning_hadoop, **hadoop}.items():
         hconf.set(k, v)
-    for k in ("fs.s3a.threads.max", "fs.s3a.connection.maximum", "fs.s3a.committer.threads", "fs.s3a.fast.upload.buffer", "fs.s3a.multipart.size"):
+    for k in TUNING_KEYS:
         if k not in tuning_hadoop and k not in base_hadoop:
             hconf.unset(k)
     spark.conf.set("spark.sql.sources.commitProtocolClass", sql.get("spark.sql.sources.commitProtocolClass", base_sql()["spark.sql.sources.commitProtocolClass"]))
@@ -316,8 +318,7 @@ def main(argv=None) -> int:
         spark = b.getOrCreate()
         spark.sparkContext.setLogLevel("ERROR")
         base_hadoop = {k[len("spark.hadoop."):]: v for k, v in conf.items() if k.startswith("spark.hadoop.")}
-        program_tuning = {k: base_hadoop.pop(k) for k in list(base_hadoop) if k in (
-            "fs.s3a.threads.max", "fs.s3a.connection.maximum", "fs.s3a.committer.threads", "fs.s3a.fast.upload.buffer", "fs.s3a.multipart.size")}
+        program_tuning = {k: base_hadoop.pop(k) for k in list(base_hadoop) if k in TUNING_KEYS}
 
         runs: list[Run] = []
         plan = [(rep, size, files, v) for rep in range(reps) for size in sizes for files in files_list for v in [*VARIANTS, "generate-only"]]

@@ -167,22 +167,23 @@ class Reader {
         return v;
     }
 
-    string(key: string, example: string, check?: (v: string) => string | undefined): string {
-        const v = this.present(key, example);
-        if (v === undefined) return "";
+    private checked(key: string, example: string, v: string, check?: (v: string) => string | undefined): string {
         const p = check?.(v);
         if (p) this.fail(key, p, example);
         return v;
+    }
+
+    string(key: string, example: string, check?: (v: string) => string | undefined): string {
+        const v = this.present(key, example);
+        return v === undefined ? "" : this.checked(key, example, v, check);
     }
 
     /** A string in which `${stack}` stands for the stack name (expanded before the check). */
     stackString(key: string, example: string, check?: (v: string) => string | undefined, fit?: (v: string) => string): string {
         const raw = this.present(key, example);
         if (raw === undefined) return "";
-        const v = (fit ?? ((x: string) => x))(expandStack(raw, this.stack));
-        const p = check?.(v);
-        if (p) this.fail(key, p, example);
-        return v;
+        const v = expandStack(raw, this.stack);
+        return this.checked(key, example, fit ? fit(v) : v, check);
     }
 
     oneOf<T extends string>(key: string, allowed: readonly T[], example: string): T {

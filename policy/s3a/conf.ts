@@ -90,8 +90,6 @@ export interface RoleMount {
     /** "pvc" with its claim, "nfs", or "other" (emptyDir, hostPath, ...). */
     readonly kind: "pvc" | "nfs" | "other";
     readonly claimName?: string;
-    /** Where it was declared: "sparkConf" (Spark native) or "spec" (operator, needs the webhook). */
-    readonly source: "sparkConf" | "spec";
 }
 
 const NATIVE_VOLUME = /^spark\.kubernetes\.(driver|executor)\.volumes\.([A-Za-z]+)\.([^.]+)\.(.+)$/;
@@ -118,7 +116,6 @@ export function roleMounts(app: SparkApplicationLike, conf: Record<string, strin
             mountPath: e.path,
             kind,
             claimName: e.claim,
-            source: "sparkConf",
         });
     }
     // Operator spec: spec.volumes + spec.<role>.volumeMounts
@@ -132,7 +129,6 @@ export function roleMounts(app: SparkApplicationLike, conf: Record<string, strin
             mountPath: vm.mountPath,
             kind,
             claimName: v?.persistentVolumeClaim?.claimName,
-            source: "spec",
         });
     }
     return mounts;

@@ -161,8 +161,3 @@ export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
         }),
     );
 }
-
-/** Deep-resolve Outputs/promises in mock inputs (inputs are already plain in mocks). */
-export function plain(value: unknown): unknown {
-    return JSON.parse(JSON.stringify(value ?? null));
-}
