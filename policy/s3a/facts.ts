@@ -7,7 +7,15 @@
  * (`PathOutputCommitProtocol`, `BindingParquetOutputCommitter`).
  */
 import * as keyLists from "./hadoop-s3a-keys.json";
-import type { HadoopKeySet } from "./versions";
+import { compareVersions } from "./releases";
+
+/**
+ * A Hadoop release whose fs.s3a.* option names the pack holds (hadoop-s3a-keys.json): 3.4.1 and
+ * 3.3.6 as in shared/facts, 3.3.4 (Spark 3.5), 3.4.2 (Spark 4.1) and 3.5.0 (Spark 4.2) derived
+ * the same way from the releases' sources (policy/tools/s3a-keys.ts).
+ */
+export type HadoopKeySet = "3.3.4" | "3.3.6" | "3.4.1" | "3.4.2" | "3.5.0";
+export const HADOOP_KEY_SETS: readonly HadoopKeySet[] = ["3.3.4", "3.3.6", "3.4.1", "3.4.2", "3.5.0"];
 
 /** The S3A committers. `file` is the classic rename committer, which is not one of them. */
 export const S3A_COMMITTERS = ["directory", "partitioned", "magic"] as const;
@@ -76,6 +84,16 @@ export const HADOOP_KEYS = {
     /** Read by Spark's PathOutputCommitProtocol: fail rather than fall back to the classic committer. */
     rejectFileOutput: "pathoutputcommit.reject.fileoutput",
     fileOutputCommitterAlgorithm: "mapreduce.fileoutputcommitter.algorithm.version",
+    /** Deprecated name of abortPendingUploads (CommitConstants, Hadoop 3.3 and 3.4). */
+    stagingAbortPendingUploads: "fs.s3a.committer.staging.abort.pending.uploads",
+    createPerformance: "fs.s3a.create.performance",
+    performanceFlags: "fs.s3a.performance.flags",
+    /** Hadoop 3.4.2+ (Constants.FS_S3A_CONDITIONAL_CREATE_ENABLED, default true). */
+    conditionalCreate: "fs.s3a.create.conditional.enabled",
+    /** Hadoop 3.4.2+ (Constants.CHECKSUM_ALGORITHM, unset by default). */
+    checksumAlgorithm: "fs.s3a.create.checksum.algorithm",
+    /** Hadoop 3.5.0+ (Constants.CHECKSUM_GENERATION, default false). */
+    checksumGeneration: "fs.s3a.checksum.generation",
 } as const;
 
 /**
@@ -87,9 +105,60 @@ export const ARTICLE_WRONG_STAGING_KEY = "fs.s3a.committer.tmp.path";
 /** Per-bucket overrides: fs.s3a.bucket.<bucket>.<option> stands for fs.s3a.<option>. */
 export const PER_BUCKET_PREFIX = "fs.s3a.bucket.";
 
+const PER_BUCKET_OPTIONS = [
+    "committer.magic.enabled",
+    "committer.staging.tmp.path",
+    "committer.staging.conflict-mode",
+    "committer.staging.abort.pending.uploads",
+    "committer.abort.pending.uploads",
+    "committer.name",
+    "connection.ssl.enabled",
+    "path.style.access",
+    "endpoint.region",
+    "endpoint",
+    "buffer.dir",
+];
+
+/**
+ * The generic option a (possibly per-bucket) fs.s3a key stands for: fs.s3a.bucket.b.endpoint ->
+ * fs.s3a.endpoint. Keys the pack does not read come back unchanged.
+ */
+export function perBucketGeneric(key: string): string {
+    if (!key.startsWith(PER_BUCKET_PREFIX)) return key;
+    const rest = key.slice(PER_BUCKET_PREFIX.length);
+    const option = PER_BUCKET_OPTIONS.find((o) => rest.endsWith("." + o));
+    return option ? "fs.s3a." + option : key;
+}
+
+const KEY_FILE = keyLists as unknown as Record<HadoopKeySet, string[]> & { _prefixes?: Partial<Record<HadoopKeySet, string[]>> };
+const keyNameCache = new Map<HadoopKeySet, ReadonlySet<string>>();
+
 /** Valid fs.s3a.* option names of a Hadoop release. */
 export function s3aKeyNames(keySet: HadoopKeySet): ReadonlySet<string> {
-    return new Set((keyLists as unknown as Record<HadoopKeySet, string[]>)[keySet]);
+    let names = keyNameCache.get(keySet);
+    if (!names) keyNameCache.set(keySet, (names = new Set(KEY_FILE[keySet])));
+    return names;
+}
+
+/** Prefixes under which Hadoop passes options on without knowing them (e.g. the analytics accelerator's). */
+export function s3aKeyPrefixes(keySet: HadoopKeySet): readonly string[] {
+    return KEY_FILE._prefixes?.[keySet] ?? [];
+}
+
+/** Is `key` (fs.s3a.*) an option of that Hadoop release, directly or under one of its pass-through prefixes? */
+export function isS3AOption(key: string, keySet: HadoopKeySet): boolean {
+    return s3aKeyNames(keySet).has(key) || s3aKeyPrefixes(keySet).some((p) => key.startsWith(p));
+}
+
+/**
+ * The key list to check a Hadoop version against: its own when the pack holds it (exact), else
+ * the newest held list not newer than it, else the oldest held list.
+ */
+export function keySetForHadoop(hadoop: string): { keySet: HadoopKeySet; exact: boolean } {
+    const exact = HADOOP_KEY_SETS.find((k) => k === hadoop);
+    if (exact) return { keySet: exact, exact: true };
+    const older = HADOOP_KEY_SETS.filter((k) => compareVersions(k, hadoop) <= 0);
+    return { keySet: older[older.length - 1] ?? HADOOP_KEY_SETS[0], exact: false };
 }
 
 /** Hadoop keys whose value is a credential; a literal value for any of them is a leak. */

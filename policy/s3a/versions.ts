@@ -1,18 +1,17 @@
 /**
- * The Spark version matrix: the one place that says which Hadoop, which jars and which image go
- * with a Spark release. The Pulumi program, the local runner and the policy pack all read it.
+ * The Spark version matrix: the releases the Pulumi program deploys, with the Hadoop, jars and
+ * image that go with each. The program, the local runner and the policy pack all read it.
  *
- * Sources (checked 2026-11-24):
- * - Spark 4.0.x is built against Hadoop 3.4.1 (pyspark 4.0.4 ships hadoop-client-api-3.4.1.jar;
- *   jobs/doglover/tests read the version from pyspark's jars/ and compare with this table).
- *   hadoop-aws 3.4.1 depends on software.amazon.awssdk:bundle:2.24.6 (its Maven POM).
- * - Spark 3.5.x is built against Hadoop 3.3.4; hadoop-aws 3.3.4 depends on
- *   com.amazonaws:aws-java-sdk-bundle:1.12.262 (its Maven POM).
+ * Every fact in a row comes from the release facts (releases.ts / spark-releases.json, gathered
+ * from Maven Central with their source POMs): the Hadoop version the release is built with, the
+ * AWS SDK bundle its hadoop-aws depends on, and the spark-hadoop-cloud version to use (the
+ * release's own when Maven Central has it; for 4.0.4 it does not, so the newest 4.0.x with the
+ * same Hadoop, 4.0.2 -- proven with pyspark 4.0.4 by jobs/doglover/tests/test_integration.py).
+ * What a row adds is the program's choice: which releases, which Scala build, which image.
+ * test/policy/release-facts.test.ts checks every row against the facts.
+ *
+ * Further sources:
  * - kubeflow spark-operator chart 2.5.2 submits with Spark 4.0.4 (DESIGN.md section 3).
- * - spark-hadoop-cloud_2.13 is not on Maven Central for 4.0.3 and 4.0.4 (its maven-metadata.xml
- *   lists 4.0.0-4.0.2, then 4.1.x, while spark-core_2.13 has 4.0.4), so the 4.0.4 row uses the
- *   newest 4.0.x one, 4.0.2: the same committer classes, proven with pyspark 4.0.4 by the
- *   integration test (jobs/doglover/tests/test_integration.py).
  * - spark-hadoop-cloud's own dependencies (gcs-connector, hadoop-azure, hadoop-cloud-storage, a
  *   second AWS SDK bundle) are not wanted: the committer classes need only Spark and Hadoop,
  *   which the image has. So it ships as one jar (spark.jars), and hadoop-aws with its SDK
@@ -21,9 +20,10 @@
  *   Neither contains hadoop-aws nor spark-hadoop-cloud: they come through spark.jars.packages
  *   (see `committerJars`) or a custom image (docker/Dockerfile).
  */
+import type { HadoopKeySet } from "./facts";
+import { findRelease, hadoopCloudFor } from "./releases";
 
-/** A Hadoop release whose fs.s3a.* option names the pack knows (hadoop-s3a-keys.json). */
-export type HadoopKeySet = "3.4.1" | "3.3.6";
+export type { HadoopKeySet } from "./facts";
 
 export interface SparkRuntime {
     /** Spark release, e.g. "4.0.4". */
@@ -33,9 +33,9 @@ export interface SparkRuntime {
     /** Hadoop release Spark is built against; hadoop-aws must match it exactly. */
     readonly hadoop: string;
     /**
-     * The Hadoop release whose option names are used to check fs.s3a.* keys. Equal to `hadoop`
-     * where the project has that list; for Hadoop 3.3.4 the nearest list we hold is 3.3.6 (3.3.5
-     * and 3.3.6 added a few keys, so a 3.3.6-only key is accepted for Spark 3.5).
+     * The Hadoop release whose option names the program's contract test checks emitted keys
+     * against (shared/facts holds 3.4.1 and 3.3.6). The pack itself checks a job's keys against
+     * the list of its exact Hadoop version (3.3.4 for Spark 3.5), which is stricter.
      */
     readonly keySet: HadoopKeySet;
     /** The AWS SDK that hadoop-aws uses: v2 from Hadoop 3.4, v1 before. */
@@ -50,31 +50,27 @@ export interface SparkRuntime {
     readonly hadoopCloud: string;
 }
 
-const row = (
-    spark: string,
-    scala: "2.13" | "2.12",
-    hadoop: string,
-    keySet: HadoopKeySet,
-    awsSdk: "v1" | "v2",
-    awsSdkBundle: string,
-    hadoopCloud: string,
-): SparkRuntime => ({
-    spark,
-    scala,
-    hadoop,
-    keySet,
-    awsSdk,
-    awsSdkBundle,
-    hadoopCloud,
-    java: "17",
-    image: `apache/spark:${spark}-scala${scala}-java17-python3-ubuntu`,
-});
+/** A matrix row: the release and Scala build the program deploys; everything else from the facts. */
+function row(spark: string, scala: "2.13" | "2.12", keySet: HadoopKeySet): SparkRuntime {
+    const release = findRelease(spark);
+    if (!release || !(scala in release.scala)) throw new Error(`Spark ${spark} (Scala ${scala}) is not in the release facts`);
+    const hadoopCloud = hadoopCloudFor(release, scala);
+    if (!hadoopCloud) throw new Error(`no spark-hadoop-cloud_${scala} for Spark ${spark} on Maven Central`);
+    return {
+        spark,
+        scala,
+        hadoop: release.hadoop,
+        keySet,
+        awsSdk: release.hadoopFacts.awsSdk,
+        awsSdkBundle: release.hadoopFacts.awsSdkBundle,
+        hadoopCloud,
+        java: "17",
+        image: `apache/spark:${spark}-scala${scala}-java17-python3-ubuntu`,
+    };
+}
 
-/** Every Spark release the project supports, newest first. The first row is the default. */
-export const SPARK_MATRIX: readonly SparkRuntime[] = [
-    row("4.0.4", "2.13", "3.4.1", "3.4.1", "v2", "software.amazon.awssdk:bundle:2.24.6", "4.0.2"),
-    row("3.5.7", "2.12", "3.3.4", "3.3.6", "v1", "com.amazonaws:aws-java-sdk-bundle:1.12.262", "3.5.7"),
-];
+/** Every Spark release the program deploys, newest first. The first row is the default. */
+export const SPARK_MATRIX: readonly SparkRuntime[] = [row("4.0.4", "2.13", "3.4.1"), row("3.5.7", "2.12", "3.3.6")];
 
 export const DEFAULT_SPARK_VERSION = SPARK_MATRIX[0].spark;
 
