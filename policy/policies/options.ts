@@ -1,49 +1,34 @@
-/** Policy config schemas and how they map to the checks' options. */
+/** Policy config schemas (from the rule list) and how a policy's config maps to the checks' options. */
 import type { PolicyConfigSchema } from "@pulumi/policy";
-import { S3A_COMMITTERS } from "../s3a/facts";
+import { OPTIONS, type OptionName } from "../s3a/rules";
 import type { CheckOptions } from "../s3a/checks";
 
-const stringList = (description: string, defaults: string[]) => ({
-    type: "array" as const,
-    items: { type: "string" as const },
-    default: defaults,
-    description,
-});
-
-export const ALLOWED_COMMITTERS: PolicyConfigSchema = {
-    properties: {
-        allowedCommitters: stringList("S3A committers a job may select.", [...S3A_COMMITTERS]),
-    },
-};
-
-export const INSECURE_ENDPOINTS: PolicyConfigSchema = {
-    properties: {
-        insecureEndpoints: stringList(
-            "Endpoints allowed without TLS: a URL, host:port, host, or *.suffix (e.g. *.svc.cluster.local for an in-cluster test store).",
-            [],
+/** The config schema of a policy that takes these options (undefined when it takes none). */
+export function configSchema(options: readonly OptionName[]): PolicyConfigSchema | undefined {
+    if (options.length === 0) return undefined;
+    return {
+        properties: Object.fromEntries(
+            options.map((o) => [
+                o,
+                {
+                    type: "array" as const,
+                    items: { type: "string" as const },
+                    default: [...OPTIONS[o].default],
+                    description: OPTIONS[o].description,
+                },
+            ]),
         ),
-    },
-};
-
-export const TRUSTED_IMAGES: PolicyConfigSchema = {
-    properties: {
-        trustedImages: stringList("Image prefixes known to carry hadoop-aws and spark-hadoop-cloud (custom images).", []),
-    },
-};
-
-export const SHARED_CLAIMS: PolicyConfigSchema = {
-    properties: {
-        sharedClaims: stringList("PersistentVolumeClaims created outside the stack that are known to be ReadWriteMany.", []),
-    },
-};
+    };
+}
 
 /** The check options from a policy's config object (missing keys: the checks' defaults). */
-export function checkOptions(config: Partial<Record<keyof CheckOptions, unknown>>): CheckOptions {
+export function checkOptions(config: Partial<Record<OptionName, unknown>>): CheckOptions {
     const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
     return {
         allowedCommitters: list(config.allowedCommitters),
         insecureEndpoints: list(config.insecureEndpoints),
         trustedImages: list(config.trustedImages),
         sharedClaims: list(config.sharedClaims),
+        allowedSparkVersions: list(config.allowedSparkVersions),
     };
 }

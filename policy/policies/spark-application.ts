@@ -1,114 +1,57 @@
 /**
- * Guardrails on every SparkApplication (sparkoperator.k8s.io/v1beta2). One policy per concern;
- * each wraps a plain check from ../s3a/checks so the same logic runs without the engine.
+ * The rules (../s3a/rules) as Pulumi policies: a job rule becomes a resource policy on
+ * SparkApplications and ScheduledSparkApplications, a stack rule a stack policy. Props are read
+ * without @pulumi/policy's unknown-checking proxy, so a value unknown during preview leaves only
+ * the checks that need it unchecked (and s3a-preview-coverage says which) instead of throwing.
  */
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import {
-    POLICY,
-    checkCommitter,
-    checkConsistency,
-    checkCredentials,
-    checkJars,
-    checkKnownKeys,
-    checkThirdPartyEndpoint,
-    checkTls,
-    type CheckOptions,
-    type Violation,
-} from "../s3a/checks";
-import { effectiveSparkConf, mentionsS3A, type SparkApplicationLike } from "../s3a/conf";
-import { SPARK_APPLICATION_TYPE, checkStagingInStack, type StackResource } from "../s3a/stack-checks";
-import { ALLOWED_COMMITTERS, INSECURE_ENDPOINTS, SHARED_CLAIMS, TRUSTED_IMAGES, checkOptions } from "./options";
+import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { RULES, appliesTo, type AppRule, type Rule, type StackRule } from "../s3a/rules";
+import { jobView } from "../s3a/job";
+import { SCHEDULED_SPARK_APPLICATION_TYPE, SPARK_APPLICATION_TYPE, applicationProps, type StackResource } from "../s3a/stack-checks";
+import { checkOptions, configSchema } from "./options";
 
-type Check = (app: SparkApplicationLike, conf: Record<string, string>, opts: CheckOptions) => Violation[];
+/**
+ * The object behind @pulumi/policy's proxy (its proxy.js answers this property with the target),
+ * in which unknown values are the engine's sentinels that ../s3a/conf.ts recognises.
+ */
+export function unproxied<T>(props: T): T {
+    const target = props !== null && typeof props === "object" ? (props as Record<string, unknown>)["__getSpecialProxyTarget"] : undefined;
+    return (target ?? props) as T;
+}
 
-/** A resource policy on SparkApplications that use S3A (the credential check runs on all). */
-function sparkAppPolicy(
-    p: Omit<ResourceValidationPolicy, "validateResource">,
-    check: Check,
-    options: { allApps?: boolean } = {},
-): ResourceValidationPolicy {
+function resourcePolicy(rule: AppRule): ResourceValidationPolicy {
     return {
-        ...p,
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: rule.level,
+        configSchema: configSchema(rule.options),
         validateResource: (args, reportViolation) => {
-            if (args.type !== SPARK_APPLICATION_TYPE) return;
-            const app = args.props as SparkApplicationLike;
-            const conf = effectiveSparkConf(app);
-            if (!options.allApps && !mentionsS3A(app, conf)) return;
-            const opts = checkOptions(p.configSchema ? args.getConfig<Record<string, unknown>>() : {});
-            for (const v of check(app, conf, opts)) reportViolation(v.message);
+            if (args.type !== SPARK_APPLICATION_TYPE && args.type !== SCHEDULED_SPARK_APPLICATION_TYPE) return;
+            const props = applicationProps({ type: args.type, urn: args.urn, name: args.name, props: unproxied(args.props) });
+            const view = jobView(props);
+            if (!appliesTo(rule, view)) return;
+            const opts = checkOptions(rule.options.length ? args.getConfig<Record<string, unknown>>() : {});
+            for (const v of rule.check(view, opts)) reportViolation(v.message);
         },
     };
 }
 
-export const s3aCommitterRequired = sparkAppPolicy(
-    {
-        name: POLICY.committer,
-        description:
-            "A job that writes to s3a:// uses an allowed S3A committer with PathOutputCommitProtocol and BindingParquetOutputCommitter.",
-        enforcementLevel: "mandatory",
-        configSchema: ALLOWED_COMMITTERS,
-    },
-    (_app, conf, opts) => checkCommitter(conf, opts),
-);
+function stackPolicy(rule: StackRule): StackValidationPolicy {
+    return {
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: rule.level,
+        configSchema: configSchema(rule.options),
+        validateStack: (args, reportViolation) => {
+            const opts = checkOptions(rule.options.length ? args.getConfig<Record<string, unknown>>() : {});
+            for (const v of rule.check(toStackResources(args.resources), opts)) reportViolation(v.message, v.urn);
+        },
+    };
+}
 
-export const s3aKnownKeys = sparkAppPolicy(
-    {
-        name: POLICY.knownKeys,
-        description: "Every fs.s3a.* key is an option of the job's Hadoop version (unknown keys are silently ignored by Hadoop).",
-        enforcementLevel: "mandatory",
-    },
-    (app, conf) => checkKnownKeys(conf, app.spec?.sparkVersion),
-);
-
-export const s3aNoLiteralCredentials = sparkAppPolicy(
-    {
-        name: POLICY.credentials,
-        description: "No credentials as literals in sparkConf, hadoopConf or driver/executor env.",
-        enforcementLevel: "mandatory",
-    },
-    (app) => checkCredentials(app),
-    { allApps: true },
-);
-
-export const s3aTlsRequired = sparkAppPolicy(
-    {
-        name: POLICY.tls,
-        description: "S3 endpoints use TLS unless they are on the configured allow-list.",
-        enforcementLevel: "advisory",
-        configSchema: INSECURE_ENDPOINTS,
-    },
-    (_app, conf, opts) => checkTls(conf, opts),
-);
-
-export const s3aCommitterJars = sparkAppPolicy(
-    {
-        name: POLICY.jars,
-        description:
-            "hadoop-aws and spark-hadoop-cloud matching the Spark version are on the classpath (packages, jars or a trusted image).",
-        enforcementLevel: "advisory",
-        configSchema: TRUSTED_IMAGES,
-    },
-    (app, _conf, opts) => checkJars(app, opts),
-);
-
-export const s3aThirdPartyEndpoint = sparkAppPolicy(
-    {
-        name: POLICY.thirdParty,
-        description: "Endpoints other than AWS have a scheme, path-style access and an endpoint region.",
-        enforcementLevel: "advisory",
-    },
-    (app, conf) => checkThirdPartyEndpoint(conf, app.spec?.sparkVersion),
-);
-
-export const s3aCommitterConsistency = sparkAppPolicy(
-    {
-        name: POLICY.consistency,
-        description:
-            "Committer settings agree: magic is enabled when selected, staging committers state their conflict mode, no dynamic partition overwrite.",
-        enforcementLevel: "advisory",
-    },
-    (_app, conf) => checkConsistency(conf),
-);
+export function toPolicy(rule: Rule): Policy {
+    return rule.scope === "app" ? resourcePolicy(rule) : stackPolicy(rule);
+}
 
 /** Adapt the engine's resources to the checks' StackResource. */
 export function toStackResources(
@@ -124,21 +67,11 @@ export function toStackResources(
         type: r.type,
         urn: r.urn,
         name: r.name,
-        props: r.props,
+        props: unproxied(r.props),
         propertyDependencies: Object.fromEntries(
             Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)]),
         ),
     }));
 }
 
-export const s3aStagingOnSharedVolume: StackValidationPolicy = {
-    name: POLICY.staging,
-    description:
-        "The directory and partitioned committers keep fs.s3a.committer.staging.tmp.path on a ReadWriteMany volume mounted at the same path in driver and executors.",
-    enforcementLevel: "mandatory",
-    configSchema: SHARED_CLAIMS,
-    validateStack: (args, reportViolation) => {
-        const opts = checkOptions(args.getConfig<Record<string, unknown>>());
-        for (const v of checkStagingInStack(toStackResources(args.resources), opts)) reportViolation(v.message, v.urn);
-    },
-};
+export const sparkPolicies: Policy[] = RULES.map(toPolicy);
