@@ -17,7 +17,10 @@ describe("policy pack is self-contained", () => {
     const policyDir = path.join(ROOT, "policy");
     const files = tsFiles(policyDir);
 
-    it("has sources to check", () => assert.ok(files.length >= 12, String(files.length)));
+    it("has sources to check, the command's JavaScript entry included", () => {
+        assert.ok(files.length >= 15, String(files.length));
+        assert.ok(files.includes(path.join(policyDir, "cli", "bin.js")));
+    });
 
     it("every relative import stays inside policy/, every package import is a dependency of the pack or built into Node", () => {
         const manifest = JSON.parse(fs.readFileSync(path.join(policyDir, "package.json"), "utf8")) as {
