@@ -6,22 +6,25 @@ import * as pulumi from "@pulumi/pulumi";
 import { sparkRuntime } from "./policy/s3a/versions";
 import { loadStackConfig } from "./components/config";
 import { DogLover } from "./components/doglover";
+import { mirrored } from "./components/images";
 import { createObjectStore } from "./components/object-store";
 import { SparkOperator } from "./components/operator";
 import { S3Credentials } from "./components/s3-credentials";
-import { sparkConfFor } from "./components/s3a-profile";
+import { S3A_BUFFER_PATH, S3A_BUFFER_VOLUME, sparkConfFor } from "./components/s3a-profile";
 import { appNameFor } from "./components/spark-job";
 import { StagingVolume } from "./components/staging-volume";
 
 const cfg = loadStackConfig();
 const runtime = sparkRuntime(cfg.spark.version);
-const image = cfg.spark.image || runtime.image;
+const sparkImage = mirrored(cfg.spark.image || runtime.image, cfg.imageRegistry);
 
 const operator = new SparkOperator("spark", {
     install: cfg.operator.install,
     operatorNamespace: cfg.operator.namespace,
     jobNamespace: cfg.jobNamespace,
     serviceAccountName: cfg.serviceAccount,
+    chart: cfg.operator.chart,
+    imageRegistry: cfg.imageRegistry,
 });
 
 const store = createObjectStore(cfg);
@@ -46,8 +49,9 @@ const staging = new StagingVolume(
         size: cfg.staging.size,
         hostPath: cfg.staging.hostPath || undefined,
         stackName: cfg.stack,
-        initImage: image,
+        initImage: sparkImage,
         mountPath: cfg.staging.mountPath,
+        initDeadlineSeconds: cfg.setupJobDeadlineSeconds,
     },
     { dependsOn: operator.ready },
 );
@@ -59,12 +63,14 @@ const sparkConf = pulumi.all([store.endpoint, staging.claimName]).apply(([endpoi
         conflictMode: cfg.spark.conflictMode,
         sparkVersion: cfg.spark.version,
         staging: { volumeName: "staging", claimName, mountPath: cfg.staging.mountPath },
+        buffer: { volumeName: S3A_BUFFER_VOLUME, mountPath: S3A_BUFFER_PATH, sizeLimit: cfg.staging.bufferSize },
         credentials: credentials.ref,
         packages: cfg.spark.image === "",
         overrides: cfg.spark.confOverrides,
     }),
 );
 
+const appName = appNameFor("doglover", cfg.stack);
 const doglover = new DogLover(
     "doglover",
     {
@@ -75,11 +81,12 @@ const doglover = new DogLover(
         endpoint: store.endpoint,
         credentialsSecret: credentials.ref.secretName,
         runtime,
-        image: cfg.spark.image,
-        mcImage: cfg.minio.mcImage,
+        image: sparkImage,
+        mcImage: mirrored(cfg.minio.mcImage, cfg.imageRegistry),
         sampleRecords: cfg.doglover.sampleRecords,
+        seedDeadlineSeconds: cfg.setupJobDeadlineSeconds,
         sparkConf,
-        appName: appNameFor("doglover", cfg.stack),
+        appName,
         driver: { cores: cfg.spark.driverCores, memory: cfg.spark.driverMemory },
         executor: {
             instances: cfg.spark.executorInstances,
@@ -88,6 +95,8 @@ const doglover = new DogLover(
         },
         waitForCompletion: cfg.spark.waitForCompletion,
         timeoutMinutes: cfg.spark.jobTimeoutMinutes,
+        run: cfg.spark.run,
+        rerunHint: `pulumi config set spark-s3:jobRun <a new value> && pulumi up   (or: pulumi up --replace <the SparkApplication's URN>)`,
     },
     { dependsOn: [...store.ready, credentials, ...staging.ready, ...operator.ready] },
 );
@@ -104,4 +113,5 @@ export const input = doglover.paths.input;
 export const output = doglover.paths.output;
 export const aggregates = doglover.paths.aggregates;
 export const rejects = doglover.paths.rejects;
-export const followCommand = pulumi.interpolate`kubectl -n ${operator.jobNamespace} get sparkapplication ${doglover.job.appName} -w && kubectl -n ${operator.jobNamespace} logs -f ${doglover.job.appName}-driver`;
+export const statusCommand = pulumi.interpolate`kubectl -n ${operator.jobNamespace} get sparkapplication ${appName} -w`;
+export const followCommand = pulumi.interpolate`kubectl -n ${operator.jobNamespace} wait --for=create pod/${appName}-driver --timeout=10m && kubectl -n ${operator.jobNamespace} logs -f ${appName}-driver`;

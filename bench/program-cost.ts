@@ -51,6 +51,7 @@ async function jobs(n: number): Promise<number> {
         conflictMode: "append",
         sparkVersion: runtime.spark,
         staging: { volumeName: "staging", claimName: "spark-staging", mountPath: "/staging" },
+        buffer: { volumeName: "s3a-buffer", mountPath: "/s3a-buffer", sizeLimit: "10Gi" },
         credentials: { secretName: "creds", accessKeyIdKey: "AWS_ACCESS_KEY_ID", secretAccessKeyKey: "AWS_SECRET_ACCESS_KEY" },
         packages: true,
     });
@@ -61,6 +62,7 @@ async function jobs(n: number): Promise<number> {
             namespace: "spark-jobs",
             serviceAccount: "spark",
             runtime,
+            image: runtime.image,
             type: "Python",
             mainApplicationFile: "local:///opt/spark/jobs/job.py",
             sparkConf: conf,
@@ -68,6 +70,7 @@ async function jobs(n: number): Promise<number> {
             executor: { instances: 2, cores: 1, memory: "2g" },
             waitForCompletion: false,
             timeoutMinutes: 30,
+            rerunHint: "pulumi up --replace <urn>",
         });
         all.push(j.state);
     }

@@ -9,7 +9,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFLICT_MODES, S3A_COMMITTERS, type ConflictMode, type S3ACommitter } from "../policy/s3a/facts";
 import { POLICY, checkSparkConf } from "../policy/s3a/checks";
-import { s3aSparkConf } from "./s3a-profile";
+import { OPERATOR_CHART, type ChartSource } from "./operator";
+import { S3A_BUFFER_PATH, s3aSparkConf } from "./s3a-profile";
 import { didYouMean } from "../policy/s3a/suggest";
 import { findSparkRuntime, supportedSparkVersions } from "../policy/s3a/versions";
 
@@ -26,7 +27,13 @@ export interface StackConfig {
     readonly operator: {
         readonly install: boolean;
         readonly namespace: string;
+        /** Where the spark-operator chart comes from (repository, OCI registry or local chart). */
+        readonly chart: ChartSource;
     };
+    /** Registry mirror for every image the program deploys ("" pulls from the images' own registries). */
+    readonly imageRegistry: string;
+    /** Deadline of the helper Jobs (MinIO setup, sample-data seed, staging init), in seconds. */
+    readonly setupJobDeadlineSeconds: number;
     readonly jobNamespace: string;
     readonly serviceAccount: string;
     readonly spark: {
@@ -44,6 +51,8 @@ export interface StackConfig {
         readonly confOverrides: Readonly<Record<string, string>>;
         readonly waitForCompletion: boolean;
         readonly jobTimeoutMinutes: number;
+        /** Any value; changing it runs the Spark job again with unchanged inputs. */
+        readonly run: string;
     };
     readonly staging: {
         readonly storageClass: string;
@@ -51,6 +60,8 @@ export interface StackConfig {
         readonly mountPath: string;
         /** Non-empty: a hostPath PersistentVolume for single-node clusters (kind, minikube). */
         readonly hostPath: string;
+        /** sizeLimit of the pod-local emptyDir that holds S3A's upload buffers. */
+        readonly bufferSize: string;
     };
     /** Versioning on the bucket (aws and flashblade). */
     readonly bucketVersioning: boolean;
@@ -244,6 +255,48 @@ const urlWithScheme = (v: string) =>
     v === "" || URL_WITH_SCHEME.test(v) ? undefined : `"${v}" must be a URL with scheme, host and optional port`;
 const absolutePath = (v: string) => (v.startsWith("/") && !v.includes("..") ? undefined : `"${v}" must be an absolute path`);
 
+const CHART_EXAMPLE = `spark-s3:operatorChart: ${OPERATOR_CHART.repo} (or oci://registry.example.com/charts/spark-operator, or charts/spark-operator-${OPERATOR_CHART.version}.tgz)`;
+
+/**
+ * operatorChart: an https Helm repository (the public one or a mirror), an OCI chart reference,
+ * or a local chart (directory or .tgz, relative to the project). A local directory must be the
+ * pinned chart version: its Chart.yaml is read now, so a wrong chart fails at preview.
+ */
+export function parseChartSource(value: string, baseDir: string): { source?: ChartSource; problem?: string } {
+    if (/^https?:\/\//i.test(value)) {
+        try {
+            new URL(value);
+        } catch {
+            return { problem: `"${value}" is not a valid repository URL` };
+        }
+        return { source: { kind: "repo", repo: value.replace(/\/+$/, "") } };
+    }
+    if (value.startsWith("oci://")) {
+        if (!/^oci:\/\/[^\s/]+\/\S+$/.test(value))
+            return { problem: `"${value}" is not an OCI chart reference (oci://host/path/spark-operator)` };
+        return { source: { kind: "oci", ref: value.replace(/\/+$/, "") } };
+    }
+    if (value === "") return { problem: "is empty: name a Helm repository, an OCI chart or a local chart" };
+    const abs = path.resolve(baseDir, value);
+    if (!fs.existsSync(abs))
+        return { problem: `"${value}" is neither an http(s):// repository, an oci:// chart nor an existing path (looked for ${abs})` };
+    if (fs.statSync(abs).isDirectory()) {
+        const chartFile = path.join(abs, "Chart.yaml");
+        if (!fs.existsSync(chartFile)) return { problem: `${abs} has no Chart.yaml: point at the unpacked chart directory or its .tgz` };
+        const text = fs.readFileSync(chartFile, "utf8");
+        const name = /^name:\s*"?([^"\s]+)"?\s*$/m.exec(text)?.[1];
+        const version = /^version:\s*"?([^"\s]+)"?\s*$/m.exec(text)?.[1];
+        if (name !== OPERATOR_CHART.chart || version !== OPERATOR_CHART.version) {
+            return {
+                problem: `${chartFile} is ${name ?? "?"} ${version ?? "?"}, but the program is built and tested for ${OPERATOR_CHART.chart} ${OPERATOR_CHART.version}`,
+            };
+        }
+    } else if (!/\.(tgz|tar\.gz)$/.test(abs)) {
+        return { problem: `${abs} is a file but not a chart archive (.tgz)` };
+    }
+    return { source: { kind: "path", path: abs } };
+}
+
 /** The CA bundle file named by flashbladeCaBundle, read now so a wrong path fails at preview. */
 function readCaBundle(r: Reader): string {
     const file = r.string("flashbladeCaBundle", "spark-s3:flashbladeCaBundle: certs/flashblade-ca.pem");
@@ -303,6 +356,10 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         overrides[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
     }
 
+    const chartValue = r.string("operatorChart", CHART_EXAMPLE);
+    const chart = parseChartSource(chartValue, process.cwd());
+    if (chart.problem) r.problems.push({ key: "operatorChart", problem: chart.problem, example: CHART_EXAMPLE });
+
     const cfg: StackConfig = {
         stack,
         objectStore,
@@ -311,7 +368,14 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         operator: {
             install: r.bool("installOperator", "spark-s3:installOperator: true"),
             namespace: r.string("operatorNamespace", "spark-s3:operatorNamespace: spark-operator", dnsLabel("namespace")),
+            chart: chart.source ?? { kind: "repo", repo: OPERATOR_CHART.repo },
         },
+        imageRegistry: r.string("imageRegistry", "spark-s3:imageRegistry: registry.example.com/mirror", (v) =>
+            v === "" || /^[a-z0-9.-]+(:[0-9]{1,5})?(\/[a-z0-9._-]+)*\/?$/i.test(v)
+                ? undefined
+                : `"${v}" is not a registry host with an optional path (no scheme, no tag)`,
+        ),
+        setupJobDeadlineSeconds: 60 * r.int("setupJobTimeoutMinutes", "spark-s3:setupJobTimeoutMinutes: 10", 1, 24 * 60),
         jobNamespace: r.stackString("jobNamespace", "spark-s3:jobNamespace: spark-${stack}", dnsLabel("namespace"), fitDnsLabel),
         serviceAccount: r.string("sparkServiceAccount", "spark-s3:sparkServiceAccount: spark", dnsLabel("service account name")),
         spark: {
@@ -327,6 +391,11 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             confOverrides: overrides,
             waitForCompletion: r.bool("waitForCompletion", "spark-s3:waitForCompletion: true"),
             jobTimeoutMinutes: r.int("jobTimeoutMinutes", "spark-s3:jobTimeoutMinutes: 30", 1, 24 * 60),
+            run: r.string("jobRun", 'spark-s3:jobRun: "2026-11-24"', (v) =>
+                v.length <= 63 && /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(v)
+                    ? undefined
+                    : `"${v}" must be at most 63 letters, digits, '-', '_' or '.' (it becomes a pod annotation)`,
+            ),
         },
         staging: {
             storageClass: r.string("stagingStorageClass", "spark-s3:stagingStorageClass: efs-sc"),
@@ -335,6 +404,7 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             hostPath: r.string("stagingHostPath", "spark-s3:stagingHostPath: /tmp/spark-staging", (v) =>
                 v === "" ? undefined : absolutePath(v),
             ),
+            bufferSize: r.string("bufferVolumeSize", "spark-s3:bufferVolumeSize: 10Gi", quantity),
         },
         bucketVersioning: r.bool("bucketVersioning", "spark-s3:bucketVersioning: true"),
         aws: {
@@ -450,6 +520,7 @@ function overrideProblems(overrides: Record<string, string>, cfg: StackConfig): 
         conflictMode: cfg.spark.conflictMode,
         sparkVersion: cfg.spark.version,
         stagingMountPath: cfg.staging.mountPath,
+        bufferDir: S3A_BUFFER_PATH,
     });
     const endpointPolicies: string[] = [POLICY.tls, POLICY.thirdParty];
     for (const violation of checkSparkConf({ ...base, ...overrides }, cfg.spark.version)) {

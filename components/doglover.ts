@@ -1,15 +1,17 @@
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { SparkRuntime } from "../policy/s3a/versions";
+import { helperJob } from "./batch-job";
 import type { EndpointFacts } from "./s3a-profile";
 import { SparkJob, type SparkPodResources } from "./spark-job";
 
 /** The PySpark job and its sample-data generator, shipped to the cluster in a ConfigMap. */
 export const JOB_DIR = path.join(__dirname, "..", "jobs", "doglover");
 export const JOB_FILES = ["doglover.py", "generate_tweets.py"] as const;
-/** Where the driver sees the ConfigMap; the job file is `local://` from there (DESIGN.md section 3). */
+/** Where the driver sees the ConfigMap (a pod-template volume); the job file is `local://` from there (DESIGN.md section 3). */
 export const JOB_MOUNT = "/opt/spark/jobs/doglover";
 
 export interface DogLoverPaths {
@@ -43,16 +45,35 @@ export interface DogLoverArgs {
     endpoint: pulumi.Input<EndpointFacts>;
     credentialsSecret: pulumi.Input<string>;
     runtime: SparkRuntime;
-    image?: string;
+    /** Image of driver, executors and the sample-data generator (python3 inside). */
+    image: string;
     /** S3 client image used to upload the sample data. */
     mcImage: string;
     sampleRecords: number;
+    /** Deadline of the seed Job (it is failed by Kubernetes after this). */
+    seedDeadlineSeconds: number;
     sparkConf: pulumi.Input<Record<string, pulumi.Input<string>>>;
     appName: string;
     driver: SparkPodResources;
     executor: SparkPodResources & { instances: number };
     waitForCompletion: boolean;
     timeoutMinutes: number;
+    /** Any value; changing it runs the job again with unchanged inputs. */
+    run: string;
+    rerunHint: string;
+}
+
+/** The sample data's generator arguments: the seeded generator makes the same tweets from the same ones. */
+export function sampleDataArgs(records: number): string[] {
+    return ["--records", String(records), "--seed", "42"];
+}
+
+/** What DogLover's input depends on: the generator's code and arguments (a change replaces the seed and reruns the job). */
+export function inputFingerprint(records: number): string {
+    const h = crypto.createHash("sha256");
+    h.update(fs.readFileSync(path.join(JOB_DIR, "generate_tweets.py")));
+    h.update(JSON.stringify(sampleDataArgs(records)));
+    return h.digest("hex").slice(0, 16);
 }
 
 /**
@@ -77,69 +98,60 @@ export class DogLover extends pulumi.ComponentResource {
         this.paths = pulumi.output(args.bucket).apply((b) => dogLoverPaths(b, args.dataPrefix));
         const inputKey = pulumi.interpolate`${args.bucket}/${args.dataPrefix}/input/tweets.jsonl`;
 
-        const seed = new k8s.batch.v1.Job(
+        const seed = helperJob(
             `${name}-seed`,
             {
-                metadata: { namespace: args.namespace, labels: { ...labels, "app.kubernetes.io/component": "seed" } },
-                spec: {
-                    backoffLimit: 3,
-                    ttlSecondsAfterFinished: 3600,
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            restartPolicy: "OnFailure",
-                            initContainers: [
-                                {
-                                    name: "generate",
-                                    image: args.image || args.runtime.image,
-                                    command: [
-                                        "python3",
-                                        `${JOB_MOUNT}/generate_tweets.py`,
-                                        "--records",
-                                        String(args.sampleRecords),
-                                        "--seed",
-                                        "42",
-                                        "--out",
-                                        "/data/tweets.jsonl",
-                                    ],
-                                    volumeMounts: [
-                                        { name: "code", mountPath: JOB_MOUNT },
-                                        { name: "data", mountPath: "/data" },
-                                    ],
-                                },
+                namespace: args.namespace,
+                labels: { ...labels, "app.kubernetes.io/component": "seed" },
+                podSpec: {
+                    initContainers: [
+                        {
+                            name: "generate",
+                            image: args.image,
+                            command: [
+                                "python3",
+                                `${JOB_MOUNT}/generate_tweets.py`,
+                                ...sampleDataArgs(args.sampleRecords),
+                                "--out",
+                                "/data/tweets.jsonl",
                             ],
-                            containers: [
-                                {
-                                    name: "upload",
-                                    image: args.mcImage,
-                                    command: [
-                                        "sh",
-                                        "-c",
-                                        'set -eu; mc alias set s3 "$S3_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null; mc cp /data/tweets.jsonl "s3/$INPUT_KEY"',
-                                    ],
-                                    env: [
-                                        { name: "S3_URL", value: pulumi.output(args.endpoint).apply(clientUrl) },
-                                        { name: "INPUT_KEY", value: inputKey },
-                                        { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
-                                        {
-                                            name: "AWS_ACCESS_KEY_ID",
-                                            valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_ACCESS_KEY_ID" } },
-                                        },
-                                        {
-                                            name: "AWS_SECRET_ACCESS_KEY",
-                                            valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_SECRET_ACCESS_KEY" } },
-                                        },
-                                    ],
-                                    volumeMounts: [{ name: "data", mountPath: "/data" }],
-                                },
-                            ],
-                            volumes: [
-                                { name: "code", configMap: { name: code.metadata.name } },
-                                { name: "data", emptyDir: {} },
+                            volumeMounts: [
+                                { name: "code", mountPath: JOB_MOUNT },
+                                { name: "data", mountPath: "/data" },
                             ],
                         },
-                    },
+                    ],
+                    containers: [
+                        {
+                            name: "upload",
+                            image: args.mcImage,
+                            command: [
+                                "sh",
+                                "-c",
+                                'set -eu; mc alias set s3 "$S3_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null; mc cp /data/tweets.jsonl "s3/$INPUT_KEY"',
+                            ],
+                            env: [
+                                { name: "S3_URL", value: pulumi.output(args.endpoint).apply(clientUrl) },
+                                { name: "INPUT_KEY", value: inputKey },
+                                { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
+                                {
+                                    name: "AWS_ACCESS_KEY_ID",
+                                    valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_ACCESS_KEY_ID" } },
+                                },
+                                {
+                                    name: "AWS_SECRET_ACCESS_KEY",
+                                    valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_SECRET_ACCESS_KEY" } },
+                                },
+                            ],
+                            volumeMounts: [{ name: "data", mountPath: "/data" }],
+                        },
+                    ],
+                    volumes: [
+                        { name: "code", configMap: { name: code.metadata.name } },
+                        { name: "data", emptyDir: {} },
+                    ],
                 },
+                deadlineSeconds: args.seedDeadlineSeconds,
             },
             { parent: this },
         );
@@ -167,7 +179,10 @@ export class DogLover extends pulumi.ComponentResource {
                 sparkConf: args.sparkConf,
                 driver: args.driver,
                 executor: args.executor,
-                driverConfigMaps: [{ name: code.metadata.name, path: JOB_MOUNT }],
+                driverFiles: { configMap: code.metadata.name, mountPath: JOB_MOUNT },
+                inputs: inputFingerprint(args.sampleRecords),
+                run: args.run,
+                rerunHint: args.rerunHint,
                 waitForCompletion: args.waitForCompletion,
                 timeoutMinutes: args.timeoutMinutes,
                 labels: { "app.kubernetes.io/name": "doglover" },

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { mirroredRegistry } from "./images";
 
 /**
  * kubeflow spark-operator chart (https://kubeflow.github.io/spark-operator). 2.5.2 is the
@@ -21,6 +22,31 @@ export const JOB_NAMESPACE_LABEL = { key: "spark-s3.io/spark-jobs", value: "enab
 /** Fixed Helm release name: without it Pulumi appends a random suffix to every chart name. */
 export const OPERATOR_RELEASE_NAME = "spark-operator";
 
+/** The registry of the chart's images (values.yaml `image.registry`, `hook.image.registry`). */
+export const OPERATOR_IMAGE_REGISTRY = "ghcr.io";
+
+/**
+ * Where the chart comes from (config `operatorChart`): the public repository or a mirror of it
+ * (an https Helm repository), an OCI registry (`oci://.../spark-operator`), or a local chart
+ * (a directory or .tgz, for air-gapped clusters).
+ */
+export type ChartSource =
+    | { readonly kind: "repo"; readonly repo: string }
+    | { readonly kind: "oci"; readonly ref: string }
+    | { readonly kind: "path"; readonly path: string };
+
+/** The Release's chart arguments for a source (the version is pinned except for a local chart, whose Chart.yaml the config check reads). */
+export function chartArgs(source: ChartSource): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts"> {
+    switch (source.kind) {
+        case "repo":
+            return { chart: OPERATOR_CHART.chart, version: OPERATOR_CHART.version, repositoryOpts: { repo: source.repo } };
+        case "oci":
+            return { chart: source.ref, version: OPERATOR_CHART.version };
+        case "path":
+            return { chart: source.path };
+    }
+}
+
 export interface SparkOperatorArgs {
     /** false on a shared cluster whose operator already watches `jobNamespace`. */
     install: boolean;
@@ -30,6 +56,9 @@ export interface SparkOperatorArgs {
     jobNamespace: string;
     /** Service account of Spark drivers (always created, with its RBAC). */
     serviceAccountName: string;
+    chart: ChartSource;
+    /** Registry mirror for the operator's images ("" for ghcr.io). */
+    imageRegistry: string;
 }
 
 /**
@@ -45,9 +74,15 @@ export const SPARK_DRIVER_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
 ];
 
 /** The chart's values, as Pulumi passes them to Helm (keys checked against the chart's values.yaml). */
-export function operatorValues(args: Pick<SparkOperatorArgs, "jobNamespace" | "serviceAccountName">) {
+export function operatorValues(args: Pick<SparkOperatorArgs, "jobNamespace" | "serviceAccountName" | "imageRegistry">) {
+    const registry = mirroredRegistry(OPERATOR_IMAGE_REGISTRY, args.imageRegistry);
     return {
-        webhook: { enable: true },
+        image: { registry },
+        // Nothing the program deploys needs the mutating webhook: volumes, secrets and the job
+        // file reach the pods through Spark's own conf and the driver pod template. Off, it cannot
+        // fail admissions, and it would only act in spark.jobNamespaces anyway (its
+        // namespaceSelector ignores jobNamespaceSelector in 2.5.2).
+        webhook: { enable: false },
         // 2.x key: a list. The 1.x keys sparkJobNamespace(s) are silently ignored by 2.x.
         spark: {
             jobNamespaces: [args.jobNamespace],
@@ -57,7 +92,7 @@ export function operatorValues(args: Pick<SparkOperatorArgs, "jobNamespace" | "s
             serviceAccount: { create: false, name: args.serviceAccountName },
             rbac: { create: false },
         },
-        hook: { upgradeCrd: true },
+        hook: { upgradeCrd: true, image: { registry } },
     };
 }
 
@@ -109,9 +144,7 @@ export class SparkOperator extends pulumi.ComponentResource {
                 `${name}-release`,
                 {
                     name: OPERATOR_RELEASE_NAME,
-                    chart: OPERATOR_CHART.chart,
-                    version: OPERATOR_CHART.version,
-                    repositoryOpts: { repo: OPERATOR_CHART.repo },
+                    ...chartArgs(args.chart),
                     namespace: opNs.metadata.name,
                     values: operatorValues(args),
                     atomic: true,

@@ -29,6 +29,25 @@ export interface EndpointFacts {
     readonly tls: boolean;
 }
 
+/**
+ * Pod-local disk for S3A's upload buffers (`fs.s3a.buffer.dir`): an emptyDir in driver and every
+ * executor. The staging committers also write each task's whole output there before uploading it
+ * (Hadoop's S3A committer docs, "Staging committer"), so on the shared NFS volume every byte would
+ * cross the network twice before reaching S3. Only `fs.s3a.committer.staging.tmp.path` (small
+ * pending-commit files) must be shared.
+ */
+export interface BufferMount {
+    /** Volume name in Spark's spark.kubernetes.*.volumes.emptyDir conf (a DNS label). */
+    readonly volumeName: string;
+    /** Mount path in every pod; fs.s3a.buffer.dir. */
+    readonly mountPath: string;
+    /** sizeLimit of the emptyDir (Kubernetes quantity); a pod that writes more is evicted. */
+    readonly sizeLimit: string;
+}
+
+export const S3A_BUFFER_VOLUME = "s3a-buffer";
+export const S3A_BUFFER_PATH = "/s3a-buffer";
+
 /** The shared RWX volume, as Spark mounts it in driver and executors. */
 export interface StagingMount {
     /** Volume name in Spark's spark.kubernetes.*.volumes conf (a DNS label). */
@@ -87,6 +106,8 @@ export interface S3AProfileArgs {
     readonly sparkVersion: string;
     /** Path of the shared staging volume as the pods (or a local run) see it. */
     readonly stagingMountPath: string;
+    /** Pod-local (never shared) directory of S3A's upload buffers. */
+    readonly bufferDir: string;
     readonly tuning?: Partial<S3ATuning>;
 }
 
@@ -95,11 +116,6 @@ const hadoop = (key: string): string => SPARK_HADOOP_PREFIX + key;
 /** The committer's shared staging directory, as a file:// URI on the staging mount. */
 export function stagingTmpPath(mountPath: string): string {
     return `file://${trimSlash(mountPath)}/committer`;
-}
-
-/** Local buffer directory of S3A block uploads, on the staging mount. */
-export function bufferDir(mountPath: string): string {
-    return `${trimSlash(mountPath)}/buffer`;
 }
 
 function trimSlash(p: string): string {
@@ -129,7 +145,7 @@ export function s3aSparkConf(args: S3AProfileArgs): Record<string, string> {
         // Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (a Kubernetes Secret).
         [hadoop(HADOOP_KEYS.credentialsProvider)]: environmentCredentialsProvider(runtime),
         // Uploads.
-        [hadoop(HADOOP_KEYS.bufferDir)]: bufferDir(args.stagingMountPath),
+        [hadoop(HADOOP_KEYS.bufferDir)]: args.bufferDir,
         [hadoop(HADOOP_KEYS.fastUploadBuffer)]: t.fastUploadBuffer,
         [hadoop(HADOOP_KEYS.multipartSize)]: t.multipartSize,
         [hadoop(HADOOP_KEYS.threadsMax)]: String(t.threadsMax),
@@ -162,24 +178,31 @@ export function packagesSparkConf(runtime: SparkRuntime): Record<string, string>
 }
 
 /**
- * Kubernetes-native conf: the staging PVC in driver and executors and the credentials as env
- * from a Secret. Spark applies both itself, so neither depends on the operator's webhook.
+ * Kubernetes-native conf: the staging PVC and the pod-local buffer emptyDir in driver and
+ * executors, and the credentials as env from a Secret. Spark applies all of them itself
+ * (spark.kubernetes.{driver,executor}.volumes.*, .secretKeyRef.*), so none depends on the
+ * operator's webhook.
  */
-export function kubernetesSparkConf(staging: StagingMount, creds: CredentialsRef): Record<string, string> {
+export function kubernetesSparkConf(staging: StagingMount, buffer: BufferMount, creds: CredentialsRef): Record<string, string> {
     const conf: Record<string, string> = {};
     for (const role of ["driver", "executor"]) {
         const v = `spark.kubernetes.${role}.volumes.persistentVolumeClaim.${staging.volumeName}`;
         conf[`${v}.options.claimName`] = staging.claimName;
         conf[`${v}.mount.path`] = staging.mountPath;
         conf[`${v}.mount.readOnly`] = "false";
+        const b = `spark.kubernetes.${role}.volumes.emptyDir.${buffer.volumeName}`;
+        conf[`${b}.mount.path`] = buffer.mountPath;
+        conf[`${b}.mount.readOnly`] = "false";
+        conf[`${b}.options.sizeLimit`] = buffer.sizeLimit;
         conf[`spark.kubernetes.${role}.secretKeyRef.AWS_ACCESS_KEY_ID`] = `${creds.secretName}:${creds.accessKeyIdKey}`;
         conf[`spark.kubernetes.${role}.secretKeyRef.AWS_SECRET_ACCESS_KEY`] = `${creds.secretName}:${creds.secretAccessKeyKey}`;
     }
     return conf;
 }
 
-export interface SparkConfArgs extends Omit<S3AProfileArgs, "stagingMountPath"> {
+export interface SparkConfArgs extends Omit<S3AProfileArgs, "stagingMountPath" | "bufferDir"> {
     readonly staging: StagingMount;
+    readonly buffer: BufferMount;
     readonly credentials: CredentialsRef;
     /** Use spark.jars.packages (stock image); false when a custom image carries the jars. */
     readonly packages: boolean;
@@ -191,9 +214,9 @@ export interface SparkConfArgs extends Omit<S3AProfileArgs, "stagingMountPath"> 
 export function sparkConfFor(args: SparkConfArgs): Record<string, string> {
     const runtime = sparkRuntime(args.sparkVersion);
     return {
-        ...s3aSparkConf({ ...args, stagingMountPath: args.staging.mountPath }),
+        ...s3aSparkConf({ ...args, stagingMountPath: args.staging.mountPath, bufferDir: args.buffer.mountPath }),
         ...(args.packages ? packagesSparkConf(runtime) : {}),
-        ...kubernetesSparkConf(args.staging, args.credentials),
+        ...kubernetesSparkConf(args.staging, args.buffer, args.credentials),
         ...(args.overrides ?? {}),
     };
 }

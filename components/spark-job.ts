@@ -25,10 +25,37 @@ export function appNameFor(job: string, stack: string): string {
     return sparkApplicationName(raw.slice(0, MAX_APP_NAME).replace(/-+$/, ""));
 }
 
+/**
+ * The operator's final states (kubeflow spark-operator v2.5.2, `pkg/util/sparkapplication.go`
+ * `IsTerminated`). Everything else is on the way: SUBMITTED, RUNNING, SUCCEEDING and FAILING
+ * (both set `terminationTime` before a retry decides), PENDING_RERUN, SUBMISSION_FAILED (retried
+ * up to `onSubmissionFailureRetries`, then FAILED), INVALIDATING, UNKNOWN.
+ */
+export const FINAL_STATES = ["COMPLETED", "FAILED"] as const;
+
+/**
+ * `pulumi.com/waitFor` condition that holds only in a final state. pulumi-kubernetes (4.25,
+ * `provider/pkg/jsonpath`) evaluates it with github.com/theory/jsonpath (RFC 9535): the filter
+ * selects the member of `.status` whose `state` is final (`applicationState`), and a path without
+ * `=value` matches when it selects anything. Not `{.status.terminationTime}`: the operator writes
+ * that key as `null` from its first status write and sets it at SUCCEEDING/FAILING, before its
+ * retry decides the final state.
+ */
+export const WAIT_FOR_FINAL_STATE = `jsonpath={.status[?${FINAL_STATES.map((s) => `@.state=='${s}'`).join(" || ")}]}`;
+
 export interface SparkPodResources {
     cores: number;
     memory: string;
 }
+
+/** Files in a ConfigMap, mounted read-only into the driver through the driver pod template. */
+export interface DriverFiles {
+    configMap: pulumi.Input<string>;
+    mountPath: string;
+}
+
+/** The container name the operator gives the driver in its pod template (submission.go, v2.5.2). */
+export const DRIVER_CONTAINER = "spark-kubernetes-driver";
 
 export interface SparkJobArgs {
     /** SparkApplication name (DNS-1035). */
@@ -36,8 +63,8 @@ export interface SparkJobArgs {
     namespace: pulumi.Input<string>;
     serviceAccount: pulumi.Input<string>;
     runtime: SparkRuntime;
-    /** Empty: the stock image of the version matrix. */
-    image?: string;
+    /** The image of driver and executors. */
+    image: string;
     type: "Python" | "Scala" | "Java";
     mainApplicationFile: string;
     mainClass?: string;
@@ -46,25 +73,39 @@ export interface SparkJobArgs {
     sparkConf: pulumi.Input<Record<string, pulumi.Input<string>>>;
     driver: SparkPodResources;
     executor: SparkPodResources & { instances: number };
-    /** ConfigMaps mounted into the driver (the operator's webhook mounts them). */
-    driverConfigMaps?: { name: pulumi.Input<string>; path: string }[];
-    /** `pulumi up` returns when the job ends, and fails when it FAILED. */
+    /**
+     * Job files for the driver, delivered through `spec.driver.template` (Spark >= 3.0 pod
+     * templates), which the operator hands to spark-submit itself: no dependence on its webhook.
+     */
+    driverFiles?: DriverFiles;
+    /**
+     * What the run depends on besides its spec (e.g. a fingerprint of the input data). A change
+     * replaces the SparkApplication, so the job runs again.
+     */
+    inputs?: pulumi.Input<string>;
+    /** Any value; changing it runs the job again with unchanged inputs. */
+    run?: string;
+    /** `pulumi up` waits for the final state; a FAILED run fails that update. */
     waitForCompletion: boolean;
     timeoutMinutes: number;
+    /** How a user runs the job again (shown with a failure). */
+    rerunHint: string;
     labels?: Record<string, string>;
 }
+
+/** Driver annotations that tie a run to what it depends on. */
+export const RUN_ANNOTATIONS = { run: "spark-s3.io/run", inputs: "spark-s3.io/inputs" } as const;
 
 /** The SparkApplication manifest (pure; tested against the CRD schema). */
 export function sparkApplicationManifest(args: SparkJobArgs) {
     const labels = { "app.kubernetes.io/part-of": "spark-s3", "app.kubernetes.io/name": args.appName, ...args.labels };
     const annotations: Record<string, string> = args.waitForCompletion
-        ? {
-              // The operator sets terminationTime when the app ends, COMPLETED or FAILED; the
-              // component then turns FAILED into an error with the operator's message.
-              "pulumi.com/waitFor": "jsonpath={.status.terminationTime}",
-              "pulumi.com/timeoutSeconds": String(args.timeoutMinutes * 60),
-          }
+        ? { "pulumi.com/waitFor": WAIT_FOR_FINAL_STATE, "pulumi.com/timeoutSeconds": String(args.timeoutMinutes * 60) }
         : { "pulumi.com/skipAwait": "true" };
+    const driverAnnotations: Record<string, pulumi.Input<string>> = {};
+    if (args.run) driverAnnotations[RUN_ANNOTATIONS.run] = args.run;
+    if (args.inputs !== undefined) driverAnnotations[RUN_ANNOTATIONS.inputs] = args.inputs;
+    const files = args.driverFiles;
     return {
         apiVersion: "sparkoperator.k8s.io/v1beta2",
         kind: "SparkApplication",
@@ -73,7 +114,7 @@ export function sparkApplicationManifest(args: SparkJobArgs) {
             type: args.type,
             mode: "cluster",
             sparkVersion: args.runtime.spark,
-            image: args.image || args.runtime.image,
+            image: args.image,
             imagePullPolicy: "IfNotPresent",
             mainApplicationFile: args.mainApplicationFile,
             ...(args.mainClass ? { mainClass: args.mainClass } : {}),
@@ -86,13 +127,29 @@ export function sparkApplicationManifest(args: SparkJobArgs) {
                 onSubmissionFailureRetries: 3,
                 onSubmissionFailureRetryInterval: 20,
             },
-            timeToLiveSeconds: 7 * 24 * 3600,
+            // No timeToLiveSeconds: the operator would delete the finished application, `pulumi
+            // refresh` would then drop it from the state and the next `up` would run it again.
             driver: {
                 cores: args.driver.cores,
                 memory: args.driver.memory,
                 serviceAccount: args.serviceAccount,
                 labels,
-                ...(args.driverConfigMaps?.length ? { configMaps: args.driverConfigMaps } : {}),
+                ...(Object.keys(driverAnnotations).length ? { annotations: driverAnnotations } : {}),
+                ...(files
+                    ? {
+                          template: {
+                              spec: {
+                                  containers: [
+                                      {
+                                          name: DRIVER_CONTAINER,
+                                          volumeMounts: [{ name: "job-files", mountPath: files.mountPath, readOnly: true }],
+                                      },
+                                  ],
+                                  volumes: [{ name: "job-files", configMap: { name: files.configMap } }],
+                              },
+                          },
+                      }
+                    : {}),
             },
             executor: {
                 instances: args.executor.instances,
@@ -104,52 +161,119 @@ export function sparkApplicationManifest(args: SparkJobArgs) {
     };
 }
 
-/** Final state of a SparkApplication as the operator reports it. */
+/** A SparkApplication's status as the operator writes it (api/v1beta2, v2.5.2). */
 export interface SparkAppStatus {
     applicationState?: { state?: string; errorMessage?: string };
-    terminationTime?: string;
+    terminationTime?: string | null;
+    lastSubmissionAttemptTime?: string | null;
+    submissionID?: string;
+    executionAttempts?: number;
+    submissionAttempts?: number;
     driverInfo?: { podName?: string };
 }
 
-/** Throws the operator's error when the app did not complete; returns the state otherwise. */
-export function requireCompleted(appName: string, status: SparkAppStatus | undefined): string {
-    const state = status?.applicationState?.state ?? "UNKNOWN";
-    if (state !== "COMPLETED") {
-        const msg = status?.applicationState?.errorMessage || "(the operator gave no error message)";
-        const pod = status?.driverInfo?.podName;
-        throw new Error(
-            `SparkApplication ${appName} ended in state ${state}: ${msg}` +
-                (pod ? `\n  driver log: kubectl logs -n <namespace> ${pod}` : ""),
-        );
-    }
-    return state;
+/** The operator's state; "" (its NEW state) and a missing status read as NEW. */
+export function stateOf(status: SparkAppStatus | undefined): string {
+    return status?.applicationState?.state || "NEW";
 }
 
-/** One SparkApplication, optionally waited for. */
+/** What a user needs to know about a FAILED run: the operator's error, where the log is, how to retry. */
+export function failureReport(app: { name: string; namespace: string }, status: SparkAppStatus | undefined, rerunHint: string): string {
+    const s = status ?? {};
+    const attempts = s.executionAttempts ?? 0;
+    const pod = s.driverInfo?.podName || `${app.name}-driver`;
+    return [
+        `SparkApplication ${app.namespace}/${app.name} FAILED${attempts > 1 ? ` after ${attempts} attempts` : ""}: ${
+            s.applicationState?.errorMessage || "the operator gave no error message"
+        }`,
+        `  driver log: kubectl -n ${app.namespace} logs ${pod}`,
+        `  events:     kubectl -n ${app.namespace} describe sparkapplication ${app.name}`,
+        `  run it again (same inputs): ${rerunHint}`,
+    ].join("\n");
+}
+
+/** What a user needs to know when `pulumi up` stopped waiting for a run that goes on. */
+export function timeoutReport(app: { name: string; namespace: string }, minutes: number): string {
+    return [
+        `SparkApplication ${app.namespace}/${app.name} had not finished after jobTimeoutMinutes (${minutes}); it keeps running.`,
+        `  The next \`pulumi up\` waits for the same run (it does not start it again).`,
+        `  Watch it: kubectl -n ${app.namespace} get sparkapplication ${app.name} -w`,
+    ].join("\n");
+}
+
+/**
+ * Whether a resource hook should report this status as a failure: a FAILED run, unless the old
+ * outputs (an update) already held the same final run, which an earlier update reported.
+ */
+export function isNewFailure(newStatus: SparkAppStatus | undefined, oldStatus?: SparkAppStatus): boolean {
+    if (stateOf(newStatus) !== "FAILED") return false;
+    if (!oldStatus) return true;
+    return !(stateOf(oldStatus) === "FAILED" && oldStatus.submissionID === newStatus?.submissionID);
+}
+
+/** SparkApplications whose failure a hook reported in this program run (so the program does not warn twice). */
+const reportedFailures = new Set<string>();
+
+/**
+ * One SparkApplication, optionally waited for until its final state.
+ *
+ * A FAILED run fails the `pulumi up` that ran it, once: an after-create/after-update resource
+ * hook (Pulumi CLI >= 3.238 fails the deployment when an after hook fails, and still records the
+ * resource) raises the operator's message. Later previews and `up`s with unchanged inputs do not
+ * run the job again; they report the failed run as a warning, with how to run it again. A run
+ * still going when the timeout hits leaves the SparkApplication in the state with an
+ * initialization error: the next `up` waits for it again.
+ */
 export class SparkJob extends pulumi.ComponentResource {
     readonly appName: pulumi.Output<string>;
     readonly namespace: pulumi.Output<string>;
-    /** COMPLETED once waited for; "SUBMITTED" when not waiting. */
+    /** The operator's state: COMPLETED or FAILED once waited for; NEW (usually) when not waiting. */
     readonly state: pulumi.Output<string>;
 
     constructor(name: string, args: SparkJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark-s3:spark:SparkJob", name, {}, opts);
+        const appName = args.appName;
+        // Runs in this program when the engine has created (or updated) the SparkApplication.
+        const verdict = new pulumi.ResourceHook(`${name}-verdict`, (a) => {
+            const status = a.newOutputs?.status as SparkAppStatus | undefined;
+            if (!isNewFailure(status, a.oldOutputs?.status as SparkAppStatus | undefined)) return;
+            reportedFailures.add(a.urn);
+            const namespace = String((a.newOutputs?.metadata as { namespace?: string } | undefined)?.namespace ?? "");
+            throw new Error(failureReport({ name: appName, namespace }, status, args.rerunHint));
+        });
+        // Runs when the wait fails (the timeout): say what happens next; never retries.
+        const timedOut = new pulumi.ErrorHook(`${name}-timeout`, (a) => {
+            if (a.errors.some((e) => /timed out/i.test(e))) {
+                const namespace = String((a.newInputs?.metadata as { namespace?: string } | undefined)?.namespace ?? "");
+                pulumi.log.warn(timeoutReport({ name: appName, namespace }, args.timeoutMinutes));
+            }
+            return false;
+        });
         const app = new k8s.apiextensions.CustomResource(
             `${name}-app`,
             // `status: undefined` makes the operator's status an output of the resource.
             { ...sparkApplicationManifest(args), status: undefined },
             {
                 parent: this,
-                // A changed job runs again from scratch under the same name.
+                // A changed spec (code, conf, inputs, run) runs the job again from scratch under the same name.
                 replaceOnChanges: ["spec"],
                 deleteBeforeReplace: true,
+                hooks: args.waitForCompletion ? { afterCreate: [verdict], afterUpdate: [verdict], onError: [timedOut] } : undefined,
             },
         );
-        this.appName = pulumi.output(args.appName);
+        const status = (app as unknown as { status: pulumi.Output<SparkAppStatus | undefined> }).status;
+        this.appName = pulumi.output(appName);
         this.namespace = pulumi.output(args.namespace);
-        this.state = args.waitForCompletion
-            ? (app as unknown as { status: pulumi.Output<SparkAppStatus> }).status.apply((s) => requireCompleted(args.appName, s))
-            : pulumi.output("SUBMITTED");
+        this.state = pulumi.all([status, app.urn, this.namespace]).apply(([s, urn, namespace]) => {
+            const state = stateOf(s);
+            if (args.waitForCompletion && state === "FAILED" && !reportedFailures.has(urn)) {
+                pulumi.log.warn(
+                    `the last run ${failureReport({ name: appName, namespace }, s, args.rerunHint).replace(/^SparkApplication /, "of ")}`,
+                    app,
+                );
+            }
+            return state;
+        });
         this.registerOutputs({ appName: this.appName, namespace: this.namespace, state: this.state });
     }
 }

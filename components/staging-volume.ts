@@ -1,9 +1,11 @@
+import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { helperJob } from "./batch-job";
 
 export interface StagingVolumeArgs {
     namespace: pulumi.Input<string>;
-    /** Claim name; also the volume name in Spark's conf. */
+    /** Base of the claim name (a hash of size and class is appended: see stagingClaimName). */
     claimName: string;
     /** ReadWriteMany storage class: efs-sc (EKS), px-fb-direct-access-nfsv4 (FlashBlade via Portworx), pure-file (PSO). */
     storageClass: string;
@@ -19,14 +21,51 @@ export interface StagingVolumeArgs {
     initImage: string;
     /** Mount path in the init job; the same path the Spark pods use. */
     mountPath: string;
+    /** Deadline of the init Job (it is failed by Kubernetes after this). */
+    initDeadlineSeconds: number;
 }
 
 /** Storage class of the hostPath volume; no provisioner serves it, so only our PV matches. */
 export const HOSTPATH_CLASS = "spark-s3-staging-hostpath";
 
 /**
- * The ReadWriteMany claim that holds the staging committers' shared directory and the S3A
- * upload buffers, plus a one-off job that creates both directories writable by Spark.
+ * The claim's name: the base name and a hash of what cannot change in place (size, storage class,
+ * hostPath). A claim's size cannot shrink, cannot grow on a class without volume expansion (a
+ * hostPath PV, most NFS classes) and its class is immutable, so such a change needs a new claim;
+ * under a new name it is created before the old one is deleted, every Job and SparkApplication
+ * that mounts it follows the new name, and nothing waits on a claim that a finished pod still
+ * references.
+ */
+export function stagingClaimName(base: string, size: string, storageClass: string, hostPath: string): string {
+    const hash = crypto
+        .createHash("sha256")
+        .update(JSON.stringify([size, storageClass, hostPath]))
+        .digest("hex")
+        .slice(0, 6);
+    return `${base}-${hash}`;
+}
+
+/**
+ * Name of the hostPath PersistentVolume of one claim. It names the claim it is bound to (a hash
+ * of namespace and claim): the PV is pre-bound (claimRef) and keeps Retain, so a PV reused for
+ * another claim stays bound to the old one (the PV controller re-binds it to its claimRef and the
+ * new claim stays Pending for ever). With the claim in its name, a changed jobNamespace creates a
+ * new PV for the new claim and the old one is deleted with its old claim.
+ */
+export function hostPathVolumeName(stack: string, namespace: string, claim: string): string {
+    const hash = crypto.createHash("sha256").update(`${namespace}/${claim}`).digest("hex").slice(0, 8);
+    const prefix = `spark-s3-staging-${stack}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .slice(0, 63 - hash.length - 1)
+        .replace(/-+$/, "");
+    return `${prefix}-${hash}`;
+}
+
+/**
+ * The ReadWriteMany claim that holds the staging committers' shared directory, plus a one-off
+ * job that creates that directory writable by Spark (uid 185). S3A's upload buffers stay on
+ * pod-local disk (s3a-profile.ts, BufferMount).
  */
 export class StagingVolume extends pulumi.ComponentResource {
     readonly claimName: pulumi.Output<string>;
@@ -36,20 +75,24 @@ export class StagingVolume extends pulumi.ComponentResource {
         super("spark-s3:storage:StagingVolume", name, {}, opts);
         const labels = { "app.kubernetes.io/part-of": "spark-s3", "app.kubernetes.io/component": "staging" };
         let storageClassName = args.storageClass;
+        const claimName = stagingClaimName(args.claimName, args.size, args.storageClass, args.hostPath ?? "");
         let volumeName: pulumi.Output<string> | undefined;
         if (args.hostPath) {
             storageClassName = HOSTPATH_CLASS;
             const pv = new k8s.core.v1.PersistentVolume(
                 `${name}-pv`,
                 {
-                    metadata: { name: `spark-s3-staging-${args.stackName}`.toLowerCase().slice(0, 63), labels },
+                    metadata: {
+                        name: pulumi.output(args.namespace).apply((ns) => hostPathVolumeName(args.stackName, ns, claimName)),
+                        labels,
+                    },
                     spec: {
                         accessModes: ["ReadWriteMany"],
                         capacity: { storage: args.size },
                         storageClassName,
                         persistentVolumeReclaimPolicy: "Retain",
                         hostPath: { path: args.hostPath, type: "DirectoryOrCreate" },
-                        claimRef: { namespace: args.namespace, name: args.claimName },
+                        claimRef: { namespace: args.namespace, name: claimName },
                     },
                 },
                 { parent: this },
@@ -60,7 +103,7 @@ export class StagingVolume extends pulumi.ComponentResource {
             `${name}-pvc`,
             {
                 metadata: {
-                    name: args.claimName,
+                    name: claimName,
                     namespace: args.namespace,
                     labels,
                     // WaitForFirstConsumer classes bind only when a pod mounts the claim; the
@@ -76,35 +119,25 @@ export class StagingVolume extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const init = new k8s.batch.v1.Job(
+        const init = helperJob(
             `${name}-init`,
             {
-                metadata: { namespace: args.namespace, labels },
-                spec: {
-                    backoffLimit: 3,
-                    ttlSecondsAfterFinished: 3600,
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            restartPolicy: "OnFailure",
-                            securityContext: { runAsUser: 0 },
-                            containers: [
-                                {
-                                    name: "init",
-                                    image: args.initImage,
-                                    command: [
-                                        "sh",
-                                        "-c",
-                                        `mkdir -p "$STAGING/committer" "$STAGING/buffer" && chmod 1777 "$STAGING" "$STAGING/committer" "$STAGING/buffer"`,
-                                    ],
-                                    env: [{ name: "STAGING", value: args.mountPath }],
-                                    volumeMounts: [{ name: "staging", mountPath: args.mountPath }],
-                                },
-                            ],
-                            volumes: [{ name: "staging", persistentVolumeClaim: { claimName: pvc.metadata.name } }],
+                namespace: args.namespace,
+                labels,
+                podSpec: {
+                    securityContext: { runAsUser: 0 },
+                    containers: [
+                        {
+                            name: "init",
+                            image: args.initImage,
+                            command: ["sh", "-c", `mkdir -p "$STAGING/committer" && chmod 1777 "$STAGING" "$STAGING/committer"`],
+                            env: [{ name: "STAGING", value: args.mountPath }],
+                            volumeMounts: [{ name: "staging", mountPath: args.mountPath }],
                         },
-                    },
+                    ],
+                    volumes: [{ name: "staging", persistentVolumeClaim: { claimName: pvc.metadata.name } }],
                 },
+                deadlineSeconds: args.initDeadlineSeconds,
             },
             { parent: this },
         );

@@ -2,11 +2,14 @@
  * Print, as JSON, what the program deploys for a stack's DogLover job, for running it outside
  * Kubernetes (jobs/doglover/localrun.py): the S3A profile's sparkConf, the MinIO setup script
  * and the Spark key's policy. Only what cannot be the same outside a cluster is replaced: the
- * endpoint, the staging mount path (a local directory) and the Ivy directory.
+ * endpoint, the staging mount path (a local directory), the S3A buffer directory (default: an
+ * `s3a-buffer` directory beside the staging one, standing for the pods' local emptyDir) and the
+ * Ivy directory.
  *
  *   ts-node tools/render-local.ts --endpoint http://127.0.0.1:9000 --staging /tmp/x [--stack local]
- *        [--committer magic] [--conf key=value ...]
+ *        [--buffer DIR] [--committer magic] [--conf key=value ...]
  */
+import * as path from "path";
 import { parseStackConfig } from "../components/config";
 import { MINIO_SETUP_SCRIPT, minioSparkPolicy } from "../components/object-store/minio";
 import { packagesSparkConf, s3aSparkConf } from "../components/s3a-profile";
@@ -15,7 +18,15 @@ import { sparkRuntime } from "../policy/s3a/versions";
 import { rawReader, stackConfig } from "./stack-files";
 
 function parseArgs(argv: string[]) {
-    const args: { stack: string; endpoint?: string; staging?: string; ivy?: string; overrides: Record<string, unknown>; conf: string[] } = {
+    const args: {
+        stack: string;
+        endpoint?: string;
+        staging?: string;
+        buffer?: string;
+        ivy?: string;
+        overrides: Record<string, unknown>;
+        conf: string[];
+    } = {
         stack: "local",
         overrides: {},
         conf: [],
@@ -27,6 +38,7 @@ function parseArgs(argv: string[]) {
         if (flag === "--stack") args.stack = value;
         else if (flag === "--endpoint") args.endpoint = value;
         else if (flag === "--staging") args.staging = value;
+        else if (flag === "--buffer") args.buffer = value;
         else if (flag === "--ivy") args.ivy = value;
         else if (flag === "--committer") args.overrides["spark-s3:committer"] = value;
         else if (flag === "--conflict-mode") args.overrides["spark-s3:conflictMode"] = value;
@@ -50,6 +62,7 @@ function main() {
             conflictMode: cfg.spark.conflictMode,
             sparkVersion: cfg.spark.version,
             stagingMountPath: a.staging!,
+            bufferDir: a.buffer ?? path.join(path.dirname(path.resolve(a.staging!)), "s3a-buffer"),
         }),
         ...packagesSparkConf(runtime),
         ...cfg.spark.confOverrides,

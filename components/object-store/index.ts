@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
+import { mirrored } from "../images";
 import { AwsObjectStore } from "./aws";
 import { FlashBladeObjectStore } from "./flashblade";
 import { MinioObjectStore } from "./minio";
@@ -34,11 +35,12 @@ export function createObjectStore(cfg: StackConfig, opts?: pulumi.ComponentResou
                     namespace: MINIO_NAMESPACE,
                     bucketName: cfg.bucketName,
                     dataPrefix: cfg.dataPrefix,
-                    image: cfg.minio.image,
-                    mcImage: cfg.minio.mcImage,
+                    image: mirrored(cfg.minio.image, cfg.imageRegistry),
+                    mcImage: mirrored(cfg.minio.mcImage, cfg.imageRegistry),
                     storageSize: cfg.minio.storageSize,
                     storageClass: cfg.minio.storageClass,
                     region: cfg.s3Region,
+                    setupDeadlineSeconds: cfg.setupJobDeadlineSeconds,
                 },
                 opts,
             );

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { helperJob } from "../batch-job";
 import type { EndpointFacts } from "../s3a-profile";
 import type { ObjectStore } from "./types";
 
@@ -15,6 +16,8 @@ export interface MinioObjectStoreArgs {
     /** Empty: the cluster's default storage class. */
     storageClass: string;
     region: string;
+    /** Deadline of the setup Job (it is failed by Kubernetes after this). */
+    setupDeadlineSeconds: number;
 }
 
 export const MINIO_PORT = 9000;
@@ -169,35 +172,29 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
             },
             { parent: this, additionalSecretOutputs: ["data", "stringData"] },
         );
-        const setup = new k8s.batch.v1.Job(
+        const setup = helperJob(
             `${name}-setup`,
             {
-                metadata: { namespace: ns.metadata.name, labels },
-                spec: {
-                    backoffLimit: 4,
-                    ttlSecondsAfterFinished: 3600,
-                    template: {
-                        metadata: { labels: { ...labels, "app.kubernetes.io/component": "setup" } },
-                        spec: {
-                            restartPolicy: "OnFailure",
-                            containers: [
-                                {
-                                    name: "mc",
-                                    image: args.mcImage,
-                                    command: ["sh", "-c", MINIO_SETUP_SCRIPT],
-                                    env: [
-                                        { name: "MINIO_URL", value: url },
-                                        { name: "BUCKET", value: args.bucketName },
-                                        { name: "POLICY_NAME", value: policyName },
-                                        { name: "SPARK_POLICY", value: JSON.stringify(minioSparkPolicy(args.bucketName, args.dataPrefix)) },
-                                        { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
-                                    ],
-                                    envFrom: [{ secretRef: { name: setupSecret.metadata.name } }],
-                                },
+                namespace: ns.metadata.name,
+                labels: { ...labels, "app.kubernetes.io/component": "setup" },
+                podSpec: {
+                    containers: [
+                        {
+                            name: "mc",
+                            image: args.mcImage,
+                            command: ["sh", "-c", MINIO_SETUP_SCRIPT],
+                            env: [
+                                { name: "MINIO_URL", value: url },
+                                { name: "BUCKET", value: args.bucketName },
+                                { name: "POLICY_NAME", value: policyName },
+                                { name: "SPARK_POLICY", value: JSON.stringify(minioSparkPolicy(args.bucketName, args.dataPrefix)) },
+                                { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
                             ],
+                            envFrom: [{ secretRef: { name: setupSecret.metadata.name } }],
                         },
-                    },
+                    ],
                 },
+                deadlineSeconds: args.setupDeadlineSeconds,
             },
             { parent: this, dependsOn: [deployment, service] },
         );

@@ -40,6 +40,7 @@ describe("Hadoop fs.s3a key names", () => {
                         sparkVersion: row.spark,
                         packages: true,
                         staging: { volumeName: "staging", claimName: "c", mountPath: "/staging" },
+                        buffer: { volumeName: "b", mountPath: "/b", sizeLimit: "1Gi" },
                         credentials: { secretName: "s", accessKeyIdKey: "a", secretAccessKeyKey: "b" },
                     });
                     for (const k of Object.keys(conf).filter((k) => k.startsWith("spark.hadoop.fs.s3a."))) {

@@ -26,7 +26,23 @@ function chartHas(p: string): { ok: boolean; type?: string } {
 }
 
 describe("spark-operator chart values contract", () => {
-    const values = operatorValues({ jobNamespace: "spark-jobs", serviceAccountName: "spark" });
+    const values = operatorValues({
+        jobNamespace: "spark-jobs",
+        serviceAccountName: "spark",
+        imageRegistry: "registry.example.com/mirror",
+    });
+
+    it("pulls the operator's and the CRD hook's images through the mirror, and leaves ghcr.io without one", () => {
+        assert.equal(values.image.registry, "registry.example.com/mirror");
+        assert.equal(values.hook.image.registry, "registry.example.com/mirror");
+        const plain = operatorValues({ jobNamespace: "spark-jobs", serviceAccountName: "spark", imageRegistry: "" });
+        assert.equal(plain.image.registry, chartValues.image.registry);
+        assert.equal(plain.hook.image.registry, chartValues.hook.image.registry);
+    });
+
+    it("does not depend on the operator's webhook", () => {
+        assert.equal(values.webhook.enable, false);
+    });
 
     it("every key the program sets exists in the chart, with the chart's type", () => {
         for (const p of leafPaths(values)) {
@@ -45,7 +61,6 @@ describe("spark-operator chart values contract", () => {
     });
 
     it("sets the keys DESIGN.md section 3 requires", () => {
-        assert.equal(values.webhook.enable, true);
         assert.deepEqual(values.spark.jobNamespaces, ["spark-jobs"]);
         assert.equal(values.hook.upgradeCrd, true);
         assert.equal(values.spark.serviceAccount.name, "spark");

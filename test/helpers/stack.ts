@@ -73,6 +73,20 @@ export interface ProgramRun {
     one(type: string, namePart?: string): MockResource;
 }
 
+/**
+ * The SDK's mock monitor says it supports resource and error hooks but has no
+ * registerResourceHook/registerErrorHook, so a hook's registration would never settle. Accept registrations (hooks never fire under mocks:
+ * only the engine runs them; the e2e tests cover that).
+ */
+function allowResourceHooks(): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, unknown> | undefined;
+    for (const method of ["registerResourceHook", "registerErrorHook"]) {
+        if (monitor && typeof monitor[method] !== "function") {
+            monitor[method] = (_req: unknown, callback: (err: Error | null, res: unknown) => void) => callback(null, {});
+        }
+    }
+}
+
 const KNOWN_PREFIXES = ["kubernetes:", "aws:", "random:", "pulumi-nodejs:dynamic:", "spark-s3:"];
 
 /** Run index.ts for `stack`; rejects with the program's error (for config problems). */
@@ -111,6 +125,7 @@ export async function runProgram(
         stack,
         false,
     );
+    allowResourceHooks();
     const entry = require.resolve(path.join(ROOT, "index.ts"));
     delete require.cache[entry];
     const mod = require(entry) as Record<string, unknown>;

@@ -1035,10 +1035,10 @@ describe("the program's own stacks pass the pack", () => {
         flashblade: {},
     };
     /**
-     * Advisories the program may still trip while it moves the S3A buffer to an emptyDir and the
-     * committer jars into an image (issue 11.3, 11.4); every other finding fails.
+     * The advisory the program still trips while the committer jars come as packages (stock
+     * image) rather than from an image listed in trustedImages (issue 11.4); every other finding fails.
      */
-    const TRANSITIONAL = [POLICY.bufferDir, POLICY.jarDelivery];
+    const TRANSITIONAL = [POLICY.jarDelivery];
     for (const stack of Object.keys(configs)) {
         it(`${stack}: no mandatory violation, no advisory beyond the transitional ones`, async () => {
             const token = { "spark-s3:flashbladeApiToken": "T-fake-api-token-for-tests" };

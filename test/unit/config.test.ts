@@ -1,6 +1,11 @@
 /** Stack config validation: every bad input fails at preview, naming the key and showing a valid example. */
 import { strict as assert } from "assert";
-import { ConfigError, parseStackConfig, type RawConfig } from "../../components/config";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, parseChartSource, parseStackConfig, type RawConfig } from "../../components/config";
+import { mirrored, parseImage } from "../../components/images";
+import { sharedFile } from "../helpers/paths";
 import { stackConfig } from "../helpers/stack";
 
 function raw(stack: string, overrides: Record<string, unknown> = {}): RawConfig {
@@ -173,6 +178,36 @@ describe("stack config", () => {
             /spark-s3:stagingStorageClass: is empty and stagingHostPath is not set/,
         ],
         [
+            "a chart source that is neither a repository, an OCI chart nor a path",
+            "local",
+            { "spark-s3:operatorChart": "charts/nowhere" },
+            /spark-s3:operatorChart: "charts\/nowhere" is neither an http\(s\):\/\/ repository, an oci:\/\/ chart nor an existing path.*Valid example: spark-s3:operatorChart: https:\/\/kubeflow.github.io\/spark-operator/,
+        ],
+        [
+            "an image registry with a scheme",
+            "local",
+            { "spark-s3:imageRegistry": "https://registry.example.com" },
+            /spark-s3:imageRegistry: "https:\/\/registry.example.com" is not a registry host with an optional path.*Valid example: spark-s3:imageRegistry: registry.example.com\/mirror/,
+        ],
+        [
+            "a run token that cannot be an annotation value",
+            "local",
+            { "spark-s3:jobRun": "run #2" },
+            /spark-s3:jobRun: "run #2" must be at most 63 letters, digits/,
+        ],
+        [
+            "a zero helper-Job deadline",
+            "local",
+            { "spark-s3:setupJobTimeoutMinutes": 0 },
+            /spark-s3:setupJobTimeoutMinutes: must be between 1 and 1440/,
+        ],
+        [
+            "a buffer size that is not a quantity",
+            "local",
+            { "spark-s3:bufferVolumeSize": "10 GB" },
+            /spark-s3:bufferVolumeSize: "10 GB" is not a Kubernetes quantity/,
+        ],
+        [
             "flashblade without its account",
             "flashblade",
             { "spark-s3:flashbladeAccount": "" },
@@ -196,5 +231,55 @@ describe("stack config", () => {
             "local",
         );
         assert.deepEqual(cfg.spark.confOverrides, { "spark.hadoop.fs.s3a.threads.max": "128", "spark.sql.shuffle.partitions": "64" });
+    });
+
+    it("reads the chart source: repository, OCI, the released chart on disk; refuses another chart version", () => {
+        assert.deepEqual(parseChartSource("https://charts.example.com/kubeflow/", "/"), {
+            source: { kind: "repo", repo: "https://charts.example.com/kubeflow" },
+        });
+        assert.deepEqual(parseChartSource("oci://registry.example.com/charts/spark-operator", "/"), {
+            source: { kind: "oci", ref: "oci://registry.example.com/charts/spark-operator" },
+        });
+        const released = sharedFile("contracts", "spark-operator-2.5.2", "chart");
+        assert.deepEqual(parseChartSource(released, "/"), { source: { kind: "path", path: released } });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chart-"));
+        try {
+            fs.writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: spark-operator\nversion: 2.4.0\n");
+            assert.match(
+                parseChartSource(dir, "/").problem!,
+                /is spark-operator 2.4.0, but the program is built and tested for spark-operator 2.5.2/,
+            );
+            fs.writeFileSync(path.join(dir, "values.yaml"), "{}\n");
+            assert.match(parseChartSource(path.join(dir, "values.yaml"), "/").problem!, /is a file but not a chart archive/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("image mirrors", () => {
+    it("parses references the way container runtimes do", () => {
+        assert.deepEqual(parseImage("apache/spark:4.0.4-scala2.13-java17-python3-ubuntu"), {
+            registry: "docker.io",
+            repository: "apache/spark",
+            suffix: ":4.0.4-scala2.13-java17-python3-ubuntu",
+        });
+        assert.deepEqual(parseImage("busybox"), { registry: "docker.io", repository: "library/busybox", suffix: "" });
+        assert.deepEqual(parseImage("localhost:5000/x/y@sha256:ab"), {
+            registry: "localhost:5000",
+            repository: "x/y",
+            suffix: "@sha256:ab",
+        });
+    });
+
+    it("replaces the registry and keeps the repository path; empty or already mirrored leaves the image alone", () => {
+        const m = "registry.example.com/mirror";
+        assert.equal(
+            mirrored("quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z", m),
+            "registry.example.com/mirror/minio/minio:RELEASE.2025-04-22T22-12-26Z",
+        );
+        assert.equal(mirrored("apache/spark:4.0.4", m), "registry.example.com/mirror/apache/spark:4.0.4");
+        assert.equal(mirrored("apache/spark:4.0.4", ""), "apache/spark:4.0.4");
+        assert.equal(mirrored("registry.example.com/mirror/apache/spark:4.0.4", m + "/"), "registry.example.com/mirror/apache/spark:4.0.4");
     });
 });

@@ -9,6 +9,7 @@ const STORES: Record<string, EndpointFacts> = {
     flashblade: { url: "https://10.21.200.10", region: "us-east-1", pathStyle: true, tls: true },
 };
 const staging = { volumeName: "staging", claimName: "spark-staging", mountPath: "/staging" };
+const buffer = { volumeName: "s3a-buffer", mountPath: "/s3a-buffer", sizeLimit: "10Gi" };
 const credentials = { secretName: "creds", accessKeyIdKey: "AWS_ACCESS_KEY_ID", secretAccessKeyKey: "AWS_SECRET_ACCESS_KEY" };
 
 describe("S3A profile", () => {
@@ -21,6 +22,7 @@ describe("S3A profile", () => {
                     conflictMode: "append",
                     sparkVersion: "4.0.4",
                     staging,
+                    buffer,
                     credentials,
                     packages: true,
                 });
@@ -43,8 +45,11 @@ describe("S3A profile", () => {
                 assert.equal(c["spark.hadoop.fs.s3a.path.style.access"], String(endpoint.pathStyle));
                 assert.equal(c["spark.hadoop.fs.s3a.endpoint.region"], endpoint.region);
                 assert.equal(c["spark.hadoop.fs.s3a.connection.ssl.enabled"], String(endpoint.tls));
-                assert.equal(c["spark.hadoop.fs.s3a.buffer.dir"], "/staging/buffer");
+                // Upload buffers (and the staging committers' task output) on pod-local disk, never on the shared claim.
+                assert.equal(c["spark.hadoop.fs.s3a.buffer.dir"], "/s3a-buffer");
                 for (const role of ["driver", "executor"]) {
+                    assert.equal(c[`spark.kubernetes.${role}.volumes.emptyDir.s3a-buffer.mount.path`], "/s3a-buffer");
+                    assert.equal(c[`spark.kubernetes.${role}.volumes.emptyDir.s3a-buffer.options.sizeLimit`], "10Gi");
                     assert.equal(c[`spark.kubernetes.${role}.volumes.persistentVolumeClaim.staging.options.claimName`], "spark-staging");
                     assert.equal(c[`spark.kubernetes.${role}.volumes.persistentVolumeClaim.staging.mount.path`], "/staging");
                     assert.equal(c[`spark.kubernetes.${role}.secretKeyRef.AWS_ACCESS_KEY_ID`], "creds:AWS_ACCESS_KEY_ID");
@@ -61,6 +66,7 @@ describe("S3A profile", () => {
             conflictMode: "fail",
             sparkVersion: "3.5.7",
             staging,
+            buffer,
             credentials,
             packages: true,
         });
@@ -79,6 +85,7 @@ describe("S3A profile", () => {
             conflictMode: "append",
             sparkVersion: "4.0.4",
             staging,
+            buffer,
             credentials,
             packages: false,
             overrides: { "spark.hadoop.fs.s3a.threads.max": "7" },
@@ -94,9 +101,10 @@ describe("S3A profile", () => {
             conflictMode: "replace",
             sparkVersion: "4.0.4",
             stagingMountPath: "/tmp/x/",
+            bufferDir: "/tmp/local-buffer",
         });
         assert.equal(c["spark.hadoop.fs.s3a.committer.staging.tmp.path"], "file:///tmp/x/committer");
-        assert.equal(c["spark.hadoop.fs.s3a.buffer.dir"], "/tmp/x/buffer");
+        assert.equal(c["spark.hadoop.fs.s3a.buffer.dir"], "/tmp/local-buffer");
     });
 
     it("refuses a Spark version outside the matrix", () => {
@@ -108,6 +116,7 @@ describe("S3A profile", () => {
                     conflictMode: "append",
                     sparkVersion: "3.4.0",
                     stagingMountPath: "/s",
+                    bufferDir: "/b",
                 }),
             /Spark 3.4.0 is not in the version matrix; supported: 4.0.4, 3.5.7/,
         );

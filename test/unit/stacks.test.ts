@@ -1,6 +1,7 @@
 /** The program per stack under strict mocks: the resource graph each stack file produces. */
 import { strict as assert } from "assert";
 import { dataBucketOptions } from "../../components/object-store/aws";
+import { sharedFile } from "../helpers/paths";
 import { holdsSecret, runProgram, type ProgramRun } from "../helpers/stack";
 
 const SPARK_APP = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
@@ -9,19 +10,28 @@ function sparkApp(run: ProgramRun) {
     return run.one(SPARK_APP).inputs;
 }
 
+/** The staging claim: spark-staging plus a hash of size, class and hostPath. */
+function stagingClaim(run: ProgramRun) {
+    const claims = run
+        .byType("kubernetes:core/v1:PersistentVolumeClaim")
+        .filter((p) => /^spark-staging-[0-9a-f]{6}$/.test(p.inputs.metadata.name));
+    assert.equal(claims.length, 1, "one staging claim");
+    return claims[0];
+}
+
 describe("stack local (kind/minikube + in-cluster MinIO)", () => {
     let run: ProgramRun;
     before(async () => {
         run = await runProgram("local");
     });
 
-    it("installs the operator chart 2.5.2 with a fixed release name, webhook on, CRD upgrade hook on", () => {
+    it("installs the operator chart 2.5.2 with a fixed release name, webhook off, CRD upgrade hook on", () => {
         const rel = run.one("kubernetes:helm.sh/v3:Release").inputs;
         assert.equal(rel.name, "spark-operator");
         assert.equal(rel.chart, "spark-operator");
         assert.equal(rel.version, "2.5.2");
         assert.equal(rel.repositoryOpts.repo, "https://kubeflow.github.io/spark-operator");
-        assert.equal(rel.values.webhook.enable, true);
+        assert.equal(rel.values.webhook.enable, false);
         assert.deepEqual(rel.values.spark.jobNamespaces, ["spark-jobs"]);
         assert.equal(rel.values.hook.upgradeCrd, true);
         assert.equal(rel.namespace, "spark-operator");
@@ -54,16 +64,50 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
         assert.equal(run.byType("random:index/randomPassword:RandomPassword").length, 2);
     });
 
-    it("backs the staging claim with a hostPath RWX volume and prepares its directories", () => {
+    it("backs the staging claim with a hostPath RWX volume bound to that claim, and prepares its directory", () => {
         const pv = run.one("kubernetes:core/v1:PersistentVolume").inputs;
         assert.deepEqual(pv.spec.accessModes, ["ReadWriteMany"]);
         assert.equal(pv.spec.hostPath.path, "/tmp/spark-s3-staging");
-        const pvc = run.byType("kubernetes:core/v1:PersistentVolumeClaim").find((p) => p.inputs.metadata.name === "spark-staging")!;
+        const pvc = stagingClaim(run);
         assert.deepEqual(pvc.inputs.spec.accessModes, ["ReadWriteMany"]);
         assert.equal(pvc.inputs.spec.storageClassName, pv.spec.storageClassName);
         assert.equal(pvc.inputs.spec.resources.requests.storage, "5Gi");
+        assert.deepEqual(pv.spec.claimRef, { namespace: "spark-jobs", name: pvc.inputs.metadata.name });
+        assert.equal(pvc.inputs.spec.volumeName, pv.metadata.name);
         const init = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("staging-init"))!;
-        assert.match(init.inputs.spec.template.spec.containers[0].command[2], /mkdir -p "\$STAGING\/committer" "\$STAGING\/buffer"/);
+        assert.equal(
+            init.inputs.spec.template.spec.containers[0].command[2],
+            'mkdir -p "$STAGING/committer" && chmod 1777 "$STAGING" "$STAGING/committer"',
+        );
+    });
+
+    it("names the PV after the claim it is bound to, and the claim after what cannot change in place", async () => {
+        const pvName = (r: ProgramRun) => r.one("kubernetes:core/v1:PersistentVolume").inputs.metadata.name;
+        const other = await runProgram("local", { "spark-s3:jobNamespace": "spark-other" });
+        assert.notEqual(pvName(other), pvName(run), "another namespace, another PV (the old one stays bound to the old claim)");
+        assert.match(pvName(run), /^spark-s3-staging-local-[0-9a-f]{8}$/);
+        const bigger = await runProgram("local", { "spark-s3:stagingVolumeSize": "6Gi" });
+        assert.notEqual(stagingClaim(bigger).inputs.metadata.name, stagingClaim(run).inputs.metadata.name, "a new size, a new claim");
+        assert.equal(
+            sparkApp(bigger).spec.sparkConf["spark.kubernetes.driver.volumes.persistentVolumeClaim.staging.options.claimName"],
+            stagingClaim(bigger).inputs.metadata.name,
+        );
+    });
+
+    it("bounds every helper Job and keeps it when finished (no TTL: refresh must not re-run it)", async () => {
+        const jobs = run.byType("kubernetes:batch/v1:Job");
+        assert.equal(jobs.length, 3, jobs.map((j) => j.name).join(", "));
+        for (const j of jobs) {
+            assert.equal(j.inputs.spec.activeDeadlineSeconds, 600, j.name);
+            assert.equal(j.inputs.spec.backoffLimit, 2, j.name);
+            assert.equal(j.inputs.spec.ttlSecondsAfterFinished, undefined, j.name);
+            assert.equal(j.inputs.spec.template.spec.restartPolicy, "Never", j.name);
+        }
+        const short = await runProgram("local", { "spark-s3:setupJobTimeoutMinutes": 1 });
+        assert.deepEqual(
+            short.byType("kubernetes:batch/v1:Job").map((j) => j.inputs.spec.activeDeadlineSeconds),
+            [60, 60, 60],
+        );
     });
 
     it("renders the DogLover SparkApplication with the directory committer on the shared volume", () => {
@@ -89,7 +133,12 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
         assert.equal(c["spark.hadoop.fs.s3a.committer.staging.tmp.path"], "file:///staging/committer");
         assert.equal(c["spark.hadoop.fs.s3a.endpoint"], "http://minio.minio.svc.cluster.local:9000");
         assert.equal(c["spark.hadoop.fs.s3a.path.style.access"], "true");
-        assert.equal(c["spark.kubernetes.executor.volumes.persistentVolumeClaim.staging.options.claimName"], "spark-staging");
+        assert.equal(
+            c["spark.kubernetes.executor.volumes.persistentVolumeClaim.staging.options.claimName"],
+            stagingClaim(run).inputs.metadata.name,
+        );
+        assert.equal(c["spark.hadoop.fs.s3a.buffer.dir"], "/s3a-buffer");
+        assert.equal(c["spark.kubernetes.executor.volumes.emptyDir.s3a-buffer.options.sizeLimit"], "10Gi");
         assert.equal(c["spark.kubernetes.driver.secretKeyRef.AWS_SECRET_ACCESS_KEY"], "spark-s3-credentials:AWS_SECRET_ACCESS_KEY");
         assert.equal(c["spark.jars.packages"], "org.apache.hadoop:hadoop-aws:3.4.1");
         // No 4.0.4 build of spark-hadoop-cloud on Maven Central: the newest 4.0.x, as one jar.
@@ -100,13 +149,19 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
         assert.equal(app.spec.driver.serviceAccount, "spark");
         assert.equal(app.spec.executor.instances, 1);
         assert.equal(app.spec.restartPolicy.type, "OnFailure");
-        assert.equal(app.metadata.annotations["pulumi.com/waitFor"], "jsonpath={.status.terminationTime}");
+        assert.equal(app.metadata.annotations["pulumi.com/waitFor"], "jsonpath={.status[?@.state=='COMPLETED' || @.state=='FAILED']}");
+        assert.equal(app.spec.timeToLiveSeconds, undefined);
     });
 
-    it("mounts the job ConfigMap in the driver and seeds sample data through the credentials secret", () => {
+    it("mounts the job ConfigMap through the driver pod template and seeds sample data through the credentials secret", () => {
         const app = sparkApp(run);
         const cm = run.one("kubernetes:core/v1:ConfigMap", "doglover-code");
-        assert.deepEqual(app.spec.driver.configMaps, [{ name: cm.state.metadata.name, path: "/opt/spark/jobs/doglover" }]);
+        assert.equal(app.spec.driver.configMaps, undefined, "the webhook's configMaps field is not used");
+        assert.deepEqual(app.spec.driver.template.spec.volumes, [{ name: "job-files", configMap: { name: cm.state.metadata.name } }]);
+        assert.deepEqual(app.spec.driver.template.spec.containers[0].volumeMounts, [
+            { name: "job-files", mountPath: "/opt/spark/jobs/doglover", readOnly: true },
+        ]);
+        assert.match(app.spec.driver.annotations["spark-s3.io/inputs"], /^[0-9a-f]{16}$/);
         assert.match(cm.inputs.data["doglover.py"], /def transform\(/);
         const seed = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("doglover-seed"))!;
         const gen = seed.inputs.spec.template.spec.initContainers[0].command;
@@ -159,8 +214,7 @@ describe("stack dev (AWS S3 + IAM on EKS)", () => {
     });
 
     it("uses the efs-sc storage class for the staging claim and the AWS endpoint by region", () => {
-        const pvc = run.byType("kubernetes:core/v1:PersistentVolumeClaim").find((p) => p.inputs.metadata.name === "spark-staging")!;
-        assert.equal(pvc.inputs.spec.storageClassName, "efs-sc");
+        assert.equal(stagingClaim(run).inputs.spec.storageClassName, "efs-sc");
         assert.equal(run.byType("kubernetes:core/v1:PersistentVolume").length, 0);
         const c = sparkApp(run).spec.sparkConf;
         assert.equal(c["spark.hadoop.fs.s3a.endpoint.region"], "eu-west-1");
@@ -218,8 +272,7 @@ describe("stack flashblade (FlashBlade S3 + Portworx NFS)", () => {
         assert.equal(c["spark.hadoop.fs.s3a.path.style.access"], "true");
         assert.equal(c["spark.hadoop.fs.s3a.connection.ssl.enabled"], "true");
         assert.equal(c["spark.hadoop.fs.s3a.endpoint.region"], "us-east-1");
-        const pvc = run.byType("kubernetes:core/v1:PersistentVolumeClaim").find((p) => p.inputs.metadata.name === "spark-staging")!;
-        assert.equal(pvc.inputs.spec.storageClassName, "px-fb-direct-access-nfsv4");
+        assert.equal(stagingClaim(run).inputs.spec.storageClassName, "px-fb-direct-access-nfsv4");
     });
 
     it("fails at preview without the API token, naming the key", async () => {
@@ -235,5 +288,30 @@ describe("installOperator=false (shared cluster)", () => {
         assert.ok(!run.byType("kubernetes:core/v1:Namespace").some((n) => n.inputs.metadata.name === "spark-operator"));
         assert.equal(run.byType("kubernetes:core/v1:ServiceAccount").length, 1);
         assert.equal(run.byType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").length, 1);
+    });
+});
+
+describe("air-gapped clusters (operatorChart, imageRegistry)", () => {
+    it("pulls every image the local stack deploys through the mirror and installs the chart from a local path", async () => {
+        const chart = sharedFile("contracts", "spark-operator-2.5.2", "chart");
+        const run = await runProgram("local", { "spark-s3:imageRegistry": "registry.example.com/mirror", "spark-s3:operatorChart": chart });
+        const images: string[] = [];
+        const collect = (v: unknown): void => {
+            if (Array.isArray(v)) v.forEach(collect);
+            else if (v && typeof v === "object") {
+                for (const [k, x] of Object.entries(v)) {
+                    if (k === "image" && typeof x === "string") images.push(x);
+                    else collect(x);
+                }
+            }
+        };
+        for (const r of run.resources) collect(r.inputs);
+        assert.ok(images.length >= 5, images.join(", "));
+        for (const image of images) assert.match(image, /^registry\.example\.com\/mirror\//, image);
+        const rel = run.one("kubernetes:helm.sh/v3:Release").inputs;
+        assert.equal(rel.chart, chart);
+        assert.equal(rel.repositoryOpts, undefined);
+        assert.equal(rel.values.image.registry, "registry.example.com/mirror");
+        assert.equal(rel.values.hook.image.registry, "registry.example.com/mirror");
     });
 });
