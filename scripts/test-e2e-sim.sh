@@ -4,6 +4,7 @@
 # scheduler + kwok on 127.0.0.1, runs the end-to-end tests with the sim's Pulumi CLI and
 # Kubernetes provider, and stops the cluster and removes its data on exit, failure or Ctrl-C.
 # Admission webhooks are off: their services would not be reachable (pods never run here).
+# Arguments go to mocha, e.g. --grep flashblade.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 SIM=${SIM_DIR:-$root/../shared/sim}
@@ -41,6 +42,6 @@ for i in $(seq 1 30); do kubectl get --raw /readyz >/dev/null 2>&1 && break; sle
 kubectl apply -f "$SIM/sim-objects.yaml"
 export E2E_CLUSTER_FURNITURE="$SIM/sim-objects.yaml"
 start=$(date +%s)
-npm run test:e2e && status=0
+npm run test:e2e -- "$@" && status=0
 echo "test-e2e-sim: the end-to-end tests took $(($(date +%s) - start)) s"
 exit $status

@@ -27,7 +27,8 @@ const manifest = sparkApplicationManifest({
 
 /** Every status write of one run; the clock jumps a minute when the controller would wait. */
 function play(scenario: Scenario, release = false): any[] {
-    const app = { ...manifest, metadata: { ...manifest.metadata, uid: "u", resourceVersion: "1" } } as unknown as App & Record<string, unknown>;
+    const app = { ...manifest, metadata: { ...manifest.metadata, uid: "u", resourceVersion: "1" } } as unknown as App &
+        Record<string, unknown>;
     const writes: any[] = [];
     let clock = Date.now();
     for (let i = 0; i < 20; i++) {
