@@ -84,6 +84,7 @@ const doglover = new DogLover(
         image: sparkImage,
         mcImage: mirrored(cfg.minio.mcImage, cfg.imageRegistry),
         sampleRecords: cfg.doglover.sampleRecords,
+        storeInstance: store.instance,
         seedDeadlineSeconds: cfg.setupJobDeadlineSeconds,
         sparkConf,
         appName,

@@ -85,6 +85,8 @@ export interface StackConfig {
         readonly account: string;
         readonly adoptAccount: boolean;
         readonly user: string;
+        readonly adoptUser: boolean;
+        readonly adoptBucket: boolean;
         readonly fullAccess: boolean;
         /** PEM content of the CA bundle (read from the configured file), or "". */
         readonly caBundle: string;
@@ -433,6 +435,8 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             user: r.string("flashbladeUser", "spark-s3:flashbladeUser: spark", (v) =>
                 /^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? undefined : `"${v}" is not a valid user name`,
             ),
+            adoptUser: r.bool("flashbladeAdoptUser", "spark-s3:flashbladeAdoptUser: true"),
+            adoptBucket: r.bool("flashbladeAdoptBucket", "spark-s3:flashbladeAdoptBucket: true"),
             fullAccess: r.bool("flashbladeFullAccess", "spark-s3:flashbladeFullAccess: false"),
             caBundle: readCaBundle(r),
             insecure: r.bool("flashbladeInsecure", "spark-s3:flashbladeInsecure: false"),

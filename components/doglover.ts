@@ -50,6 +50,8 @@ export interface DogLoverArgs {
     /** S3 client image used to upload the sample data. */
     mcImage: string;
     sampleRecords: number;
+    /** Changes when the bucket is created again: the seed then runs again (and so does the job). */
+    storeInstance?: pulumi.Input<string>;
     /** Deadline of the seed Job (it is failed by Kubernetes after this). */
     seedDeadlineSeconds: number;
     sparkConf: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -66,6 +68,10 @@ export interface DogLoverArgs {
 /** The sample data's generator arguments: the seeded generator makes the same tweets from the same ones. */
 export function sampleDataArgs(records: number): string[] {
     return ["--records", String(records), "--seed", "42"];
+}
+
+function shortHash(s: string): string {
+    return crypto.createHash("sha256").update(s).digest("hex").slice(0, 8);
 }
 
 /** What DogLover's input depends on: the generator's code and arguments (a change replaces the seed and reruns the job). */
@@ -133,6 +139,8 @@ export class DogLover extends pulumi.ComponentResource {
                             env: [
                                 { name: "S3_URL", value: pulumi.output(args.endpoint).apply(clientUrl) },
                                 { name: "INPUT_KEY", value: inputKey },
+                                // Ties the Job to the bucket it fills: a new bucket, a new seed.
+                                ...(args.storeInstance !== undefined ? [{ name: "BUCKET_INSTANCE", value: args.storeInstance }] : []),
                                 { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
                                 {
                                     name: "AWS_ACCESS_KEY_ID",
@@ -180,7 +188,11 @@ export class DogLover extends pulumi.ComponentResource {
                 driver: args.driver,
                 executor: args.executor,
                 driverFiles: { configMap: code.metadata.name, mountPath: JOB_MOUNT },
-                inputs: inputFingerprint(args.sampleRecords),
+                inputs: pulumi
+                    .output(args.storeInstance ?? "")
+                    .apply((instance) =>
+                        instance ? `${inputFingerprint(args.sampleRecords)}-${shortHash(instance)}` : inputFingerprint(args.sampleRecords),
+                    ),
                 run: args.run,
                 rerunHint: args.rerunHint,
                 waitForCompletion: args.waitForCompletion,

@@ -11,7 +11,7 @@ export const ROOT = path.resolve(__dirname, "..");
 
 interface ProjectFile {
     name: string;
-    config?: Record<string, { default?: unknown }>;
+    config?: Record<string, unknown>;
 }
 
 /** "project:key" -> string (JSON for non-strings), as PULUMI_CONFIG carries it. */
@@ -22,7 +22,9 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
         out[key] = typeof value === "string" ? value : JSON.stringify(value);
     };
     for (const [key, decl] of Object.entries(project.config ?? {})) {
-        if (decl && "default" in decl) put(`${project.name}:${key}`, decl.default);
+        // "ns:key: value" sets another package's config (a provider setting) for every stack.
+        if (key.includes(":")) put(key, decl);
+        else if (decl && typeof decl === "object" && "default" in decl) put(`${project.name}:${key}`, decl.default);
     }
     // Review stacks get the template's file (Pulumi.pr.yaml) copied in: configFile names it.
     const file = path.join(ROOT, `Pulumi.${configFile}.yaml`);

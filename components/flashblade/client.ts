@@ -11,12 +11,24 @@
  * - 401: log in again once; 429 and >=500 (not 500 itself) and network errors: retry with backoff.
  *
  * Uses node's https module (custom CA bundle, explicit insecure switch, timeouts): nothing else.
+ *
+ * The engine runs this code as Pulumi serializes it into the state (the dynamic providers capture
+ * it), not as this module: the serializer rebuilds captured module-level objects from their own
+ * properties and calls to built-in super constructors as `__super.call(this, ...)`. So nothing
+ * here relies on a module-level Set/Map, on subclassing Error (which would lose `message`) or on
+ * a module import captured by reference: errors are plain Errors with fields, lists are arrays,
+ * and `https` is required where it is used (test/unit/flashblade.test.ts runs the serialized code).
  */
-import * as http from "http";
-import * as https from "https";
+import type * as http from "http";
+import type * as https from "https";
 
-/** The REST version this client speaks (Purity//FB 4.5.5 and newer offer it). */
-export const API_VERSION = "2.17";
+/**
+ * The REST version this client speaks (Purity//FB 4.5.5 and newer offer it). Exported under
+ * another name: inside this module an `export const` compiles to `exports.X`, which the
+ * serialized code would resolve against its own, empty, exports.
+ */
+const PINNED_API_VERSION = "2.17";
+export { PINNED_API_VERSION as API_VERSION };
 
 export interface FlashBladeConnection {
     /** Management URL, https://host[:port]. */
@@ -41,29 +53,39 @@ export interface ApiErrorDetail {
 }
 
 /** An error the array returned: HTTP status plus its errors[].message and context. */
-export class FlashBladeError extends Error {
-    constructor(
-        readonly status: number,
-        readonly details: ApiErrorDetail[],
-        readonly operation: string,
-    ) {
-        super(
-            `FlashBlade ${operation} failed (HTTP ${status}): ` +
-                (details.length
-                    ? details.map((d) => (d.context ? `${d.context}: ${d.message}` : d.message)).join("; ")
-                    : "no error message"),
-        );
-        this.name = "FlashBladeError";
-    }
+export interface FlashBladeError extends Error {
+    readonly flashblade: true;
+    readonly status: number;
+    readonly details: ApiErrorDetail[];
+    readonly operation: string;
+}
 
-    /** The array reports unknown names as 404, or as 400 "... does not exist". */
-    get notFound(): boolean {
-        return this.status === 404 || (this.status === 400 && this.details.some((d) => /does not exist|not found/i.test(d.message)));
-    }
+export function flashBladeError(status: number, details: ApiErrorDetail[], operation: string): FlashBladeError {
+    const message =
+        `FlashBlade ${operation} failed (HTTP ${status}): ` +
+        (details.length ? details.map((d) => (d.context ? `${d.context}: ${d.message}` : d.message)).join("; ") : "no error message");
+    return Object.assign(new Error(message), { name: "FlashBladeError", flashblade: true as const, status, details, operation });
+}
 
-    get alreadyExists(): boolean {
-        return (this.status === 400 || this.status === 409) && this.details.some((d) => /already exists/i.test(d.message));
-    }
+/** "<the array's message>. <what to do>" (the array's messages end with a period, or not). */
+export function withHint(message: string, hint: string): string {
+    return `${message.replace(/\.+\s*$/, "")}. ${hint}`;
+}
+
+export function isFlashBladeError(e: unknown): e is FlashBladeError {
+    return e instanceof Error && (e as Partial<FlashBladeError>).flashblade === true;
+}
+
+/** The array reports unknown names as 404, or as 400 "... does not exist". */
+export function isNotFound(e: unknown): boolean {
+    return (
+        isFlashBladeError(e) &&
+        (e.status === 404 || (e.status === 400 && e.details.some((d) => /does not exist|not found/i.test(d.message))))
+    );
+}
+
+export function isAlreadyExists(e: unknown): boolean {
+    return isFlashBladeError(e) && (e.status === 400 || e.status === 409) && e.details.some((d) => /already exists/i.test(d.message));
 }
 
 export interface AccountItem {
@@ -97,7 +119,23 @@ interface RawResponse {
     body: string;
 }
 
-const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ESOCKETTIMEDOUT"]);
+/** Network errors worth retrying (an array: see the note at the top). */
+const RETRYABLE_NETWORK = [
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "ETIMEDOUT",
+    "EPIPE",
+    "EAI_AGAIN",
+    "ESOCKETTIMEDOUT",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+];
+
+/** node's https module, required where it is used (see the note at the top). */
+function httpsModule(): typeof https {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("https") as typeof https;
+}
 
 export class FlashBladeClient {
     private session?: string;
@@ -116,7 +154,7 @@ export class FlashBladeClient {
         if (this.base.protocol !== "https:") {
             throw new Error(`flashblade management URL ${conn.url} must be https:// (the API token travels in a header)`);
         }
-        this.agent = new https.Agent({
+        this.agent = new (httpsModule().Agent)({
             keepAlive: true,
             ca: conn.caBundle || undefined,
             rejectUnauthorized: !conn.insecure,
@@ -131,7 +169,7 @@ export class FlashBladeClient {
     private raw(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<RawResponse> {
         const data = body === undefined ? undefined : JSON.stringify(body);
         return new Promise((resolve, reject) => {
-            const req = https.request(
+            const req = httpsModule().request(
                 {
                     protocol: this.base.protocol,
                     hostname: this.base.hostname,
@@ -182,12 +220,14 @@ export class FlashBladeClient {
                         `cannot verify the TLS certificate of ${this.base.host} (${err.code ?? err.message}): set spark-s3:flashbladeCaBundle to the PEM file of the CA that signed it (or, for a lab array only, spark-s3:flashbladeInsecure: true)`,
                     );
                 }
-                if (err.code && RETRYABLE_NETWORK.has(err.code) && attempt < this.maxRetries) {
+                if (err.code && RETRYABLE_NETWORK.includes(err.code) && attempt < this.maxRetries) {
                     await sleep(this.backoffMs * 2 ** attempt);
                     attempt++;
                     continue;
                 }
-                throw new Error(`cannot reach FlashBlade at ${this.base.host}: ${err.message}`);
+                throw new Error(
+                    `cannot reach the FlashBlade at ${this.base.host} (${err.code ?? err.message}${attempt ? `, ${attempt + 1} attempts` : ""}): check spark-s3:flashbladeManagementUrl and that this machine can reach the array's management network`,
+                );
             }
         }
     }
@@ -200,23 +240,23 @@ export class FlashBladeClient {
         } catch {
             if (r.body.trim()) details = [{ message: r.body.trim().slice(0, 300) }];
         }
-        return new FlashBladeError(r.status, details, operation);
+        return flashBladeError(r.status, details, operation);
     }
 
     // --- session ------------------------------------------------------------------------------
 
-    /** The REST versions the array offers; throws unless API_VERSION is among them. */
+    /** The REST versions the array offers; throws unless PINNED_API_VERSION is among them. */
     async negotiate(): Promise<string> {
         if (this.version) return this.version;
         const r = await this.exchange("GET", "/api/api_version", {});
         if (r.status !== 200) throw FlashBladeClient.errorOf(r, "GET /api/api_version");
         const versions = (JSON.parse(r.body) as { versions?: string[] }).versions ?? [];
-        if (!versions.includes(API_VERSION)) {
+        if (!versions.includes(PINNED_API_VERSION)) {
             throw new Error(
-                `FlashBlade at ${this.base.host} offers REST API versions ${versions.join(", ") || "(none)"}, but this program needs ${API_VERSION} (Purity//FB 4.5.5 or newer)`,
+                `FlashBlade at ${this.base.host} offers REST API versions ${versions.join(", ") || "(none)"}, but this program needs ${PINNED_API_VERSION} (Purity//FB 4.5.5 or newer)`,
             );
         }
-        this.version = API_VERSION;
+        this.version = PINNED_API_VERSION;
         return this.version;
     }
 
@@ -225,7 +265,7 @@ export class FlashBladeClient {
         const r = await this.exchange("POST", "/api/login", { "api-token": this.conn.apiToken });
         if (r.status !== 200) {
             const e = FlashBladeClient.errorOf(r, "login");
-            throw new Error(`${e.message}. Check spark-s3:flashbladeApiToken (an API token of a user with the storage_admin role).`);
+            throw new Error(withHint(e.message, "Check spark-s3:flashbladeApiToken (an API token of a user with the storage_admin role)."));
         }
         const token = r.headers["x-auth-token"];
         if (!token || Array.isArray(token)) throw new Error("FlashBlade login returned no x-auth-token header");
@@ -269,7 +309,7 @@ export class FlashBladeClient {
             const items = await this.call<T>("GET", resource, { names: name, ...query });
             return items[0];
         } catch (e) {
-            if (e instanceof FlashBladeError && e.notFound) return undefined;
+            if (isNotFound(e)) return undefined;
             throw e;
         }
     }
@@ -323,6 +363,10 @@ export class FlashBladeClient {
 
     getBucket(name: string) {
         return this.getOne<BucketItem>("buckets", name);
+    }
+    /** Every bucket, destroyed ones included (GET without names lists both). */
+    listBuckets(): Promise<BucketItem[]> {
+        return this.call<BucketItem>("GET", "buckets");
     }
     async createBucket(name: string, account: string): Promise<BucketItem> {
         return (await this.call<BucketItem>("POST", "buckets", { names: name }, { account: { name: account } }))[0];

@@ -6,12 +6,18 @@
  * The API token reaches them only as a (secret) input of each resource, never through a
  * closure: the serialized provider in the state holds code, not credentials.
  *
- * "Already exists" choices (README, FlashBlade stack): an existing account is adopted only when
- * `adoptExisting` is set (and is then never deleted by the stack); an existing user, key or
- * bucket is an error that says how to proceed; nothing is silently taken over.
+ * "Already exists" choices (README, FlashBlade stack): an existing account, user or bucket is
+ * adopted only when its `adoptExisting` is set (spark-s3:flashbladeAdoptAccount, ...AdoptUser,
+ * ...AdoptBucket) and is then never deleted by the stack; otherwise it is an error that names
+ * that key. Nothing is silently taken over. (`pulumi import` cannot adopt them: the engine reads
+ * an imported dynamic resource without its serialized provider.) An access key is never adopted:
+ * the array shows a secret only when it creates the key.
+ *
+ * The engine runs these objects as Pulumi serializes them (client.ts explains what that rules
+ * out); test/unit/flashblade.test.ts exercises the serialized code.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { FlashBladeError, accessKeyId, withClient, type ClientOptions, type FlashBladeConnection } from "./client";
+import { accessKeyId, isFlashBladeError, isNotFound, withClient, withHint, type ClientOptions, type FlashBladeConnection } from "./client";
 
 /** Every FlashBlade resource carries how to reach the array. */
 export interface ConnectionInputs {
@@ -19,20 +25,32 @@ export interface ConnectionInputs {
     clientOptions?: ClientOptions;
 }
 
-/** The most keys the array allows per user; one slot stays free so a key can be rotated. */
-export const MAX_KEYS_PER_USER = 2;
-
-const gone = (e: unknown) => e instanceof FlashBladeError && e.notFound;
+/** The most keys the array allows per user; one slot stays free so a key can be rotated. (Not
+ * an `export const`: see client.ts on API_VERSION.) */
+const KEYS_PER_USER = 2;
+export { KEYS_PER_USER as MAX_KEYS_PER_USER };
 
 /** Run a delete; an object already gone is fine (deleted out of band). */
 async function ignoreGone(op: Promise<unknown>): Promise<void> {
     try {
         await op;
     } catch (e) {
-        if (!gone(e)) throw e;
+        if (!isNotFound(e)) throw e;
     }
 }
-const run = <T>(i: ConnectionInputs, fn: Parameters<typeof withClient<T>>[1]) => withClient(i.connection, fn, i.clientOptions);
+
+// Module-level helpers are function declarations: the serializer captures those reliably.
+function run<T>(i: ConnectionInputs, fn: Parameters<typeof withClient<T>>[1]): Promise<T> {
+    return withClient(i.connection, fn, i.clientOptions);
+}
+
+/**
+ * A changed connection (a new API token, URL or CA) is stored by an update; log in with it first,
+ * so a wrong one fails this update with the array's message instead of the next delete.
+ */
+async function checkConnection(olds: ConnectionInputs, news: ConnectionInputs): Promise<void> {
+    if (JSON.stringify(olds.connection) !== JSON.stringify(news.connection)) await run(news, (c) => c.login());
+}
 
 function changed<T extends object>(olds: T, news: T, keys: (keyof T)[]): (keyof T)[] {
     return keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
@@ -81,6 +99,7 @@ export const accountProvider: pulumi.dynamic.ResourceProvider = {
         return { changes: replaces.length > 0 || changed(olds, news, ["adoptExisting", "connection"]).length > 0, replaces };
     },
     async update(_id: string, olds: AccountOutputs, news: AccountInputs) {
+        await checkConnection(olds, news);
         return { outs: { ...news, adopted: olds.adopted } };
     },
     async delete(id: string, props: AccountOutputs) {
@@ -89,13 +108,25 @@ export const accountProvider: pulumi.dynamic.ResourceProvider = {
             try {
                 await c.deleteAccount(id);
             } catch (e) {
-                if (gone(e)) return;
-                if (e instanceof FlashBladeError) {
-                    throw new Error(
-                        `${e.message}. An account can only be deleted when it holds no users and no buckets, eradicated ones included: destroyed buckets wait for the array's eradication delay (or set spark-s3:flashbladeEradicateOnDelete: true), then run pulumi destroy again.`,
+                if (isNotFound(e)) return;
+                if (!isFlashBladeError(e)) throw e;
+                // An account cannot go while it holds buckets, destroyed ones included. When all
+                // that is left are destroyed buckets (this stack's, kept recoverable), destroy
+                // finishes in one run and leaves the account: say so, and how to remove it.
+                const left = (await c.listBuckets()).filter((b) => b.account?.name === id);
+                if (left.length > 0 && left.every((b) => b.destroyed)) {
+                    warn(
+                        `FlashBlade account ${id} is left on the array: it still holds destroyed bucket(s) ${left.map((b) => b.name).join(", ")}, recoverable until the array eradicates them. To remove it, eradicate them there and delete the account, or set spark-s3:flashbladeEradicateOnDelete: true before pulumi destroy.`,
                     );
+                    return;
                 }
-                throw e;
+                const live = left.filter((b) => !b.destroyed).map((b) => `bucket ${b.name}`);
+                throw new Error(
+                    withHint(
+                        e.message,
+                        `The account still holds ${live.join(", ") || "objects this stack did not create"}: delete them on the array (or adopt the account with spark-s3:flashbladeAdoptAccount: true, so the stack never deletes it), then run pulumi destroy again.`,
+                    ),
+                );
             }
         });
     },
@@ -110,41 +141,66 @@ export interface UserInputs extends ConnectionInputs {
     policies: string[];
     /** Create the user with full permissions instead of explicit policies. */
     fullAccess: boolean;
+    /** Use the user if it exists (never delete it; detach on delete only the policies this stack attached). */
+    adoptExisting: boolean;
+}
+export interface UserOutputs extends UserInputs {
+    adopted: boolean;
+    /** Policies the user had before this stack adopted it (kept on delete). */
+    policiesBefore: string[];
 }
 
 export const userProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: UserInputs) {
         return run(inputs, async (c) => {
-            if (await c.getUser(inputs.name)) {
-                throw new Error(
-                    `object store user ${inputs.name} already exists on the array: delete it there, choose another spark-s3:flashbladeUser, or bring it under this stack with pulumi import`,
-                );
+            let before: string[] = [];
+            const adopted = Boolean(await c.getUser(inputs.name));
+            if (adopted) {
+                if (!inputs.adoptExisting) {
+                    throw new Error(
+                        `object store user ${inputs.name} already exists on the array: set spark-s3:flashbladeAdoptUser: true to use it (the stack then never deletes it), delete it there, or choose another spark-s3:flashbladeUser`,
+                    );
+                }
+                before = await c.userPolicies(inputs.name);
+            } else {
+                await c.createUser(inputs.name, inputs.fullAccess);
             }
-            await c.createUser(inputs.name, inputs.fullAccess);
-            for (const p of inputs.policies) await c.attachPolicy(inputs.name, p);
-            return { id: inputs.name, outs: inputs };
+            for (const p of inputs.policies.filter((p) => !before.includes(p))) await c.attachPolicy(inputs.name, p);
+            const outs: UserOutputs = { ...inputs, adopted, policiesBefore: before };
+            return { id: inputs.name, outs };
         });
     },
-    async read(id: string, props: UserInputs) {
+    async read(id: string, props: UserOutputs) {
         return run(props, async (c) => {
             if (!(await c.getUser(id))) return {};
-            return { id, props: { ...props, policies: (await c.userPolicies(id)).sort() } };
+            const before = props.policiesBefore ?? [];
+            // The policies this stack manages: what the user has, minus what it had before adoption.
+            const policies = (await c.userPolicies(id)).filter((p) => !before.includes(p) || props.policies.includes(p)).sort();
+            return { id, props: { ...props, policies } };
         });
     },
-    async diff(_id: string, olds: UserInputs, news: UserInputs) {
+    async diff(_id: string, olds: UserOutputs, news: UserInputs) {
         const replaces = changed(olds, news, ["name", "fullAccess"]) as string[];
         const policies = JSON.stringify([...olds.policies].sort()) !== JSON.stringify([...news.policies].sort());
-        return { changes: replaces.length > 0 || policies || changed(olds, news, ["connection"]).length > 0, replaces };
+        return { changes: replaces.length > 0 || policies || changed(olds, news, ["connection", "adoptExisting"]).length > 0, replaces };
     },
-    async update(id: string, olds: UserInputs, news: UserInputs) {
+    async update(id: string, olds: UserOutputs, news: UserInputs) {
+        await checkConnection(olds, news);
+        const before = olds.policiesBefore ?? [];
         await run(news, async (c) => {
             for (const p of news.policies.filter((p) => !olds.policies.includes(p))) await c.attachPolicy(id, p);
-            for (const p of olds.policies.filter((p) => !news.policies.includes(p))) await c.detachPolicy(id, p);
+            for (const p of olds.policies.filter((p) => !news.policies.includes(p) && !before.includes(p))) await c.detachPolicy(id, p);
         });
-        return { outs: news };
+        const outs: UserOutputs = { ...news, adopted: olds.adopted ?? false, policiesBefore: before };
+        return { outs };
     },
-    async delete(id: string, props: UserInputs) {
-        await run(props, (c) => ignoreGone(c.deleteUser(id)));
+    async delete(id: string, props: UserOutputs) {
+        await run(props, async (c) => {
+            if (!props.adopted) return ignoreGone(c.deleteUser(id));
+            // An adopted user stays; only what this stack attached goes.
+            const before = props.policiesBefore ?? [];
+            for (const p of props.policies.filter((p) => !before.includes(p))) await ignoreGone(c.detachPolicy(id, p));
+        });
     },
 };
 
@@ -167,9 +223,9 @@ export const accessKeyProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: AccessKeyInputs) {
         return run(inputs, async (c) => {
             const existing = await c.accessKeysOf(inputs.user);
-            if (existing.length >= MAX_KEYS_PER_USER) {
+            if (existing.length >= KEYS_PER_USER) {
                 throw new Error(
-                    `object store user ${inputs.user} already has ${existing.length} access keys (${existing.map((k) => k.name).join(", ")}), the FlashBlade limit is ${MAX_KEYS_PER_USER}: delete one that nothing uses, then run pulumi up again`,
+                    `object store user ${inputs.user} already has ${existing.length} access keys (${existing.map((k) => k.name).join(", ")}), the FlashBlade limit is ${KEYS_PER_USER}: delete one that nothing uses, then run pulumi up again`,
                 );
             }
             const key = await c.createAccessKey(inputs.user);
@@ -192,6 +248,7 @@ export const accessKeyProvider: pulumi.dynamic.ResourceProvider = {
         return { changes: replaces.length > 0 || changed(olds as AccessKeyInputs, news, ["connection"]).length > 0, replaces };
     },
     async update(_id: string, olds: AccessKeyOutputs, news: AccessKeyInputs) {
+        await checkConnection(olds, news);
         return { outs: { ...olds, ...news } };
     },
     async delete(id: string, props: AccessKeyOutputs) {
@@ -207,6 +264,16 @@ export interface BucketInputs extends ConnectionInputs {
     versioning: "none" | "enabled" | "suspended";
     /** On delete: eradicate right after destroying (irreversible); otherwise leave it destroyed. */
     eradicateOnDelete: boolean;
+    /** Use the bucket if it exists in `account` (the stack then never deletes it). */
+    adoptExisting: boolean;
+}
+export interface BucketOutputs extends BucketInputs {
+    adopted: boolean;
+    /**
+     * The array's id of this bucket: a bucket created again under the same name (after an
+     * out-of-band delete) has a new one, so what fills the bucket can follow it.
+     */
+    bucketId: string;
 }
 
 export const bucketProvider: pulumi.dynamic.ResourceProvider = {
@@ -217,48 +284,67 @@ export const bucketProvider: pulumi.dynamic.ResourceProvider = {
                 throw new Error(
                     `bucket ${inputs.name} is destroyed and waits for eradication` +
                         (existing.time_remaining ? ` (in ${Math.round(existing.time_remaining / 60000)} min)` : "") +
-                        `: recover it on the array (un-destroy) and pulumi import it, or eradicate it there, before creating it again`,
+                        `: recover it on the array (un-destroy) and set spark-s3:flashbladeAdoptBucket: true, or eradicate it there, before creating it again`,
                 );
             }
+            let bucket = existing;
             if (existing) {
-                throw new Error(
-                    `bucket ${inputs.name} already exists (account ${existing.account?.name ?? "?"}): choose another spark-s3:bucketName, or bring it under this stack with pulumi import`,
-                );
+                if (!inputs.adoptExisting || existing.account?.name !== inputs.account) {
+                    throw new Error(
+                        `bucket ${inputs.name} already exists (account ${existing.account?.name ?? "?"}): ` +
+                            (existing.account?.name === inputs.account
+                                ? "set spark-s3:flashbladeAdoptBucket: true to use it (the stack then never deletes it), or choose another spark-s3:bucketName"
+                                : `it belongs to another account than ${inputs.account}: choose another spark-s3:bucketName`),
+                    );
+                }
+            } else {
+                bucket = await c.createBucket(inputs.name, inputs.account);
             }
-            await c.createBucket(inputs.name, inputs.account);
-            if (inputs.versioning !== "none") await c.patchBucket(inputs.name, { versioning: inputs.versioning });
-            return { id: inputs.name, outs: inputs };
+            if (inputs.versioning !== "none" && bucket?.versioning !== inputs.versioning) {
+                bucket = await c.patchBucket(inputs.name, { versioning: inputs.versioning });
+            }
+            const outs: BucketOutputs = {
+                ...inputs,
+                adopted: Boolean(existing),
+                bucketId: bucket?.id ?? (await c.getBucket(inputs.name))?.id ?? "",
+            };
+            return { id: inputs.name, outs };
         });
     },
-    async read(id: string, props: BucketInputs) {
+    async read(id: string, props: BucketOutputs) {
         return run(props, async (c) => {
             const b = await c.getBucket(id);
             if (!b || b.destroyed) return {};
-            return { id, props: { ...props, versioning: (b.versioning as BucketInputs["versioning"]) ?? props.versioning } };
+            const versioning = (b.versioning as BucketInputs["versioning"]) ?? props.versioning;
+            return { id, props: { ...props, versioning, bucketId: b.id ?? props.bucketId } };
         });
     },
-    async diff(_id: string, olds: BucketInputs, news: BucketInputs) {
+    async diff(_id: string, olds: BucketOutputs, news: BucketInputs) {
         const replaces = changed(olds, news, ["name", "account"]) as string[];
         return {
-            changes: replaces.length > 0 || changed(olds, news, ["versioning", "eradicateOnDelete", "connection"]).length > 0,
+            changes:
+                replaces.length > 0 || changed(olds, news, ["versioning", "eradicateOnDelete", "connection", "adoptExisting"]).length > 0,
             replaces,
         };
     },
-    async update(id: string, olds: BucketInputs, news: BucketInputs) {
+    async update(id: string, olds: BucketOutputs, news: BucketInputs) {
+        await checkConnection(olds, news);
         if (olds.versioning !== news.versioning) {
             if (news.versioning === "none") {
                 throw new Error(`bucket ${id}: versioning cannot go back to none once enabled; use suspended`);
             }
             await run(news, (c) => c.patchBucket(id, { versioning: news.versioning }));
         }
-        return { outs: news };
+        const outs: BucketOutputs = { ...news, adopted: olds.adopted ?? false, bucketId: olds.bucketId };
+        return { outs };
     },
-    async delete(id: string, props: BucketInputs) {
+    async delete(id: string, props: BucketOutputs) {
+        if (props.adopted) return;
         await run(props, async (c) => {
             try {
                 await c.patchBucket(id, { destroyed: true });
             } catch (e) {
-                if (gone(e)) return;
+                if (isNotFound(e)) return;
                 throw e;
             }
             if (props.eradicateOnDelete) {

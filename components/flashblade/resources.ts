@@ -8,7 +8,12 @@ export interface ConnectionArgs {
     clientOptions?: ClientOptions;
 }
 
-/** The connection (with its token) is secret wherever it is stored, inputs and outputs alike. */
+/**
+ * The connection (with its token) is secret wherever it is stored, inputs and outputs alike; so
+ * is a secret access key. An access key id is an identifier, not a secret (like a user name; AWS
+ * and the array show it in their logs): it is the key resource's id, which the engine keeps in
+ * plain text, so every output of it is plain too (one rule for all stores).
+ */
 const secretOpts = (opts: pulumi.CustomResourceOptions | undefined, extra: string[] = []): pulumi.CustomResourceOptions => ({
     ...opts,
     additionalSecretOutputs: ["connection", ...extra],
@@ -27,12 +32,18 @@ export class ObjectStoreAccount extends pulumi.dynamic.Resource {
 
 export class ObjectStoreUser extends pulumi.dynamic.Resource {
     declare readonly policies: pulumi.Output<string[]>;
+    declare readonly adopted: pulumi.Output<boolean>;
     constructor(
         name: string,
-        args: ConnectionArgs & { name: pulumi.Input<string>; policies: string[]; fullAccess: boolean },
+        args: ConnectionArgs & { name: pulumi.Input<string>; policies: string[]; fullAccess: boolean; adoptExisting: boolean },
         opts?: pulumi.CustomResourceOptions,
     ) {
-        super(userProvider, name, { ...args, connection: pulumi.secret(args.connection) }, secretOpts(opts));
+        super(
+            userProvider,
+            name,
+            { ...args, connection: pulumi.secret(args.connection), adopted: undefined, policiesBefore: undefined },
+            secretOpts(opts),
+        );
     }
 }
 
@@ -61,6 +72,9 @@ export class ObjectStoreAccessKey extends pulumi.dynamic.Resource {
 
 export class FlashBladeBucket extends pulumi.dynamic.Resource {
     declare readonly name: pulumi.Output<string>;
+    /** The array's id of the bucket: new when the bucket is created again. */
+    declare readonly bucketId: pulumi.Output<string>;
+    declare readonly adopted: pulumi.Output<boolean>;
     constructor(
         name: string,
         args: ConnectionArgs & {
@@ -68,9 +82,15 @@ export class FlashBladeBucket extends pulumi.dynamic.Resource {
             account: pulumi.Input<string>;
             versioning: "none" | "enabled" | "suspended";
             eradicateOnDelete: boolean;
+            adoptExisting: boolean;
         },
         opts?: pulumi.CustomResourceOptions,
     ) {
-        super(bucketProvider, name, { ...args, connection: pulumi.secret(args.connection) }, secretOpts(opts));
+        super(
+            bucketProvider,
+            name,
+            { ...args, connection: pulumi.secret(args.connection), adopted: undefined, bucketId: undefined },
+            secretOpts(opts),
+        );
     }
 }

@@ -97,7 +97,7 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
 
         this.bucket = bucketName;
         this.endpoint = pulumi.output<EndpointFacts>({ region: args.region, pathStyle: false, tls: true });
-        this.accessKeyId = pulumi.secret(key.id);
+        this.accessKeyId = key.id;
         this.secretAccessKey = pulumi.secret(key.secret);
         this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
     }

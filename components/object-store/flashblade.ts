@@ -27,6 +27,8 @@ export interface FlashBladeObjectStoreArgs {
     account: string;
     adoptAccount: boolean;
     user: string;
+    adoptUser: boolean;
+    adoptBucket: boolean;
     fullAccess: boolean;
     bucketName: string;
     versioning: boolean;
@@ -41,6 +43,7 @@ export class FlashBladeObjectStore extends pulumi.ComponentResource implements O
     readonly bucket: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<EndpointFacts>;
     readonly accessKeyId: pulumi.Output<string>;
+    readonly instance: pulumi.Output<string>;
     readonly secretAccessKey: pulumi.Output<string>;
     readonly ready: pulumi.Resource[];
 
@@ -59,6 +62,7 @@ export class FlashBladeObjectStore extends pulumi.ComponentResource implements O
                 name: `${args.account}/${args.user}`,
                 fullAccess: args.fullAccess,
                 policies: args.fullAccess ? [] : SPARK_POLICIES,
+                adoptExisting: args.adoptUser,
             },
             { parent: this, dependsOn: [account] },
         );
@@ -76,6 +80,7 @@ export class FlashBladeObjectStore extends pulumi.ComponentResource implements O
                 account: args.account,
                 versioning: args.versioning ? "enabled" : "none",
                 eradicateOnDelete: args.eradicateOnDelete,
+                adoptExisting: args.adoptBucket,
             },
             { parent: this, dependsOn: [account] },
         );
@@ -87,7 +92,8 @@ export class FlashBladeObjectStore extends pulumi.ComponentResource implements O
             pathStyle: true,
             tls: args.dataUrl.startsWith("https://"),
         });
-        this.accessKeyId = pulumi.secret(key.accessKeyId);
+        this.instance = bucket.bucketId;
+        this.accessKeyId = key.accessKeyId;
         this.secretAccessKey = pulumi.secret(key.secretAccessKey);
         this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
     }

@@ -64,6 +64,8 @@ export function createObjectStore(cfg: StackConfig, opts?: pulumi.ComponentResou
                     region: cfg.s3Region,
                     account: fb.account,
                     adoptAccount: fb.adoptAccount,
+                    adoptUser: fb.adoptUser,
+                    adoptBucket: fb.adoptBucket,
                     user: fb.user,
                     fullAccess: fb.fullAccess,
                     bucketName: cfg.bucketName,

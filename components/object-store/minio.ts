@@ -202,7 +202,7 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
         this.ready = [setup];
         this.bucket = pulumi.output(args.bucketName);
         this.endpoint = pulumi.output<EndpointFacts>({ url, region: args.region, pathStyle: true, tls: false });
-        this.accessKeyId = pulumi.secret(sparkKey.result);
+        this.accessKeyId = sparkKey.result;
         this.secretAccessKey = pulumi.secret(sparkSecret.result);
         this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
     }

@@ -4,7 +4,7 @@
  * sessions, {items: [...]} envelopes, {errors: [{message, context}]} errors (429: {message}),
  * unknown names as 400 "... does not exist", at most 2 access keys per user, secrets only at
  * creation, two-phase bucket deletion, accounts that cannot be deleted while they hold users or
- * buckets (an assumption: the facts do not say). Hooks let tests expire sessions and inject
+ * buckets, destroyed ones included (an assumption: the facts do not say). Hooks let tests expire sessions and inject
  * 429/503 responses. Serves HTTPS with a throwaway self-signed certificate made by openssl.
  */
 import { execFileSync } from "child_process";
@@ -28,6 +28,9 @@ export const BUILTIN_POLICIES = [
 ];
 
 interface Bucket {
+    /** A new id for every bucket created, as an array gives (items carry `id` and `created`). */
+    id: string;
+    created: number;
     name: string;
     account: string;
     destroyed: boolean;
@@ -86,6 +89,8 @@ export class FakeFlashBlade {
     readonly keys = new Map<string, Key>();
     readonly buckets = new Map<string, Bucket>();
     readonly sessions = new Set<string>();
+    /** Every secret access key the array ever returned (to look for them where they must not be). */
+    readonly issuedSecrets: string[] = [];
     /** Every request: method, path (with query), whether it carried a session. */
     readonly log: { method: string; url: string; status: number }[] = [];
     private failures: { status: number; count: number }[] = [];
@@ -101,12 +106,17 @@ export class FakeFlashBlade {
         this.sessions.clear();
     }
 
+    get listening(): boolean {
+        return Boolean(this.server?.listening);
+    }
+
     get url(): string {
         const a = this.server!.address() as AddressInfo;
         return `https://127.0.0.1:${a.port}`;
     }
 
-    async start(): Promise<this> {
+    /** Listen on 127.0.0.1 (a given port: the same array answering again after stop()). */
+    async start(port = 0): Promise<this> {
         const { key, cert } = selfSignedCert();
         this.server = https.createServer({ key, cert }, (req, res) => {
             const chunks: Buffer[] = [];
@@ -126,7 +136,7 @@ export class FakeFlashBlade {
                 res.end(payload === undefined ? "" : JSON.stringify(payload));
             });
         });
-        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+        await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
         return this;
     }
 
@@ -260,6 +270,7 @@ export class FakeFlashBlade {
                 const name = `PSFBFAKE${String(++this.keySeq).padStart(12, "0")}`;
                 const secret = crypto.randomBytes(24).toString("base64url");
                 this.keys.set(name, { name, user, secret });
+                this.issuedSecrets.push(secret);
                 return items([{ name, access_key_id: name, secret_access_key: secret, enabled: true, user: { name: user } }]);
             }
             case "DELETE object-store-access-keys": {
@@ -282,7 +293,14 @@ export class FakeFlashBlade {
                 if (!account || !this.accounts.has(account)) return err(400, "Object store account does not exist.", account);
                 if (this.buckets.has(n)) return err(400, "Bucket already exists.", n);
                 if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(n ?? "")) return err(400, "Invalid bucket name.", n);
-                this.buckets.set(n, { name: n, account, destroyed: false, versioning: "none" });
+                this.buckets.set(n, {
+                    id: crypto.randomUUID(),
+                    created: Date.now(),
+                    name: n,
+                    account,
+                    destroyed: false,
+                    versioning: "none",
+                });
                 return items([this.bucketItem(this.buckets.get(n)!)]);
             }
             case "PATCH buckets": {
@@ -310,7 +328,8 @@ export class FakeFlashBlade {
     private bucketItem(b: Bucket) {
         return {
             name: b.name,
-            id: `bkt-${b.name}`,
+            id: b.id,
+            created: b.created,
             account: { name: b.account },
             destroyed: b.destroyed,
             versioning: b.versioning,

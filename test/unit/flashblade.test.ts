@@ -4,20 +4,57 @@
  */
 import { strict as assert } from "assert";
 import { API_VERSION, FlashBladeClient, type FlashBladeConnection } from "../../components/flashblade/client";
-import {
-    accessKeyProvider,
-    accountProvider,
-    bucketProvider,
-    userProvider,
-    type AccessKeyOutputs,
-    type AccountOutputs,
-    type BucketInputs,
-    type UserInputs,
+import type {
+    accessKeyProvider as accessKeyObject,
+    accountProvider as accountObject,
+    bucketProvider as bucketObject,
+    userProvider as userObject,
+    AccessKeyOutputs,
+    AccountOutputs,
+    BucketInputs,
+    BucketOutputs,
+    UserInputs,
+    UserOutputs,
 } from "../../components/flashblade/providers";
 import { SPARK_POLICIES } from "../../components/object-store/flashblade";
 import { FakeFlashBlade, selfSignedCert } from "../helpers/fake-flashblade";
+import { loadSerialized, serializedTexts } from "../helpers/serialized";
+
+// The engine never runs the provider objects: it runs what Pulumi serialized into the state.
+// Every case below exercises that serialized code.
+let accountProvider: typeof accountObject;
+let userProvider: typeof userObject;
+let accessKeyProvider: typeof accessKeyObject;
+let bucketProvider: typeof bucketObject;
+let texts: Record<string, string>;
+before(function () {
+    this.timeout(60_000);
+    texts = serializedTexts("components/flashblade/providers.ts", [
+        "accountProvider",
+        "userProvider",
+        "accessKeyProvider",
+        "bucketProvider",
+    ]);
+    accountProvider = loadSerialized(texts.accountProvider);
+    userProvider = loadSerialized(texts.userProvider);
+    accessKeyProvider = loadSerialized(texts.accessKeyProvider);
+    bucketProvider = loadSerialized(texts.bucketProvider);
+});
 
 const TOKEN = "T-fake-api-token-for-tests";
+
+/** The providers' warnings (they go to pulumi.log, which falls back to console.warn outside the engine). */
+async function capturingWarnings(fn: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => seen.push(args.map(String).join(" "));
+    try {
+        await fn();
+    } finally {
+        console.warn = original;
+    }
+    return seen;
+}
 const fast = { backoffMs: 5, maxRetries: 3, timeoutMs: 5000 };
 
 describe("FlashBlade client and providers (fake array)", () => {
@@ -34,13 +71,20 @@ describe("FlashBlade client and providers (fake array)", () => {
     });
 
     const account = (name = "spark", adoptExisting = false) => ({ ...base(), name, adoptExisting });
-    const user = (policies = SPARK_POLICIES, fullAccess = false): UserInputs => ({ ...base(), name: "spark/etl", policies, fullAccess });
+    const user = (policies = SPARK_POLICIES, fullAccess = false, adoptExisting = false): UserInputs => ({
+        ...base(),
+        name: "spark/etl",
+        policies,
+        fullAccess,
+        adoptExisting,
+    });
     const bucket = (over: Partial<BucketInputs> = {}): BucketInputs => ({
         ...base(),
         name: "doglover",
         account: "spark",
         versioning: "none",
         eradicateOnDelete: false,
+        adoptExisting: false,
         ...over,
     });
 
@@ -64,6 +108,18 @@ describe("FlashBlade client and providers (fake array)", () => {
             accountProvider.create!({ ...account(), connection: { ...conn, apiToken: "wrong" } }),
             /FlashBlade login failed \(HTTP 401\): Invalid credentials.*spark-s3:flashbladeApiToken/,
         );
+    });
+
+    it("a new API token is checked by the update that stores it: a wrong one fails there, with the array's message", async () => {
+        const acc = await accountProvider.create(account());
+        const wrong = { ...account(), connection: { ...conn, apiToken: "T-wrong" } };
+        await assert.rejects(
+            accountProvider.update!("spark", acc.outs, wrong),
+            /FlashBlade login failed \(HTTP 401\): Invalid credentials\. Check spark-s3:flashbladeApiToken/,
+        );
+        fb.apiTokens.add("T-new");
+        const renewed = await accountProvider.update!("spark", acc.outs, { ...account(), connection: { ...conn, apiToken: "T-new" } });
+        assert.equal((renewed.outs as AccountOutputs).connection.apiToken, "T-new");
     });
 
     it("an untrusted certificate fails with how to fix it; the CA bundle or the insecure switch connect", async () => {
@@ -106,7 +162,21 @@ describe("FlashBlade client and providers (fake array)", () => {
         await setupUser();
         assert.deepEqual([...fb.users.get("spark/etl")!].sort(), [...SPARK_POLICIES].sort());
         assert.ok(!fb.users.get("spark/etl")!.has("pure:policy/full-access"));
-        await assert.rejects(userProvider.create(user()), /user spark\/etl already exists on the array/);
+        await assert.rejects(
+            userProvider.create(user()),
+            /user spark\/etl already exists on the array: set spark-s3:flashbladeAdoptUser: true to use it/,
+        );
+    });
+
+    it("adopts an existing user when asked: attaches what is missing, never deletes it, detaches only its own policies", async () => {
+        await accountProvider.create(account());
+        fb.users.set("spark/etl", new Set(["pure:policy/object-read", "pure:policy/bucket-create"]));
+        const r = await userProvider.create(user(SPARK_POLICIES, false, true));
+        const outs = r.outs as UserOutputs;
+        assert.deepEqual([outs.adopted, outs.policiesBefore.sort()], [true, ["pure:policy/bucket-create", "pure:policy/object-read"]]);
+        assert.deepEqual([...fb.users.get("spark/etl")!].sort(), [...new Set([...SPARK_POLICIES, "pure:policy/bucket-create"])].sort());
+        await userProvider.delete!("spark/etl", outs);
+        assert.deepEqual([...fb.users.get("spark/etl")!].sort(), ["pure:policy/bucket-create", "pure:policy/object-read"], "as it was");
     });
 
     it("updates policies in place: attaches new ones and detaches removed ones", async () => {
@@ -164,8 +234,27 @@ describe("FlashBlade client and providers (fake array)", () => {
         assert.equal(fb.buckets.get("doglover")!.versioning, "enabled");
         await assert.rejects(
             bucketProvider.create(bucket()),
-            /bucket doglover already exists \(account spark\): choose another spark-s3:bucketName/,
+            /bucket doglover already exists \(account spark\): set spark-s3:flashbladeAdoptBucket: true to use it/,
         );
+        const adopted = await bucketProvider.create(bucket({ adoptExisting: true }));
+        assert.equal((adopted.outs as BucketOutputs).adopted, true);
+        await bucketProvider.delete!("doglover", adopted.outs);
+        assert.equal(fb.buckets.get("doglover")!.destroyed, false, "an adopted bucket is never destroyed by the stack");
+        fb.accounts.add("other");
+        await assert.rejects(
+            bucketProvider.create(bucket({ account: "other", adoptExisting: true })),
+            /belongs to another account than other/,
+        );
+    });
+
+    it("a bucket created again under the same name has a new bucketId (what fills it can follow)", async () => {
+        await accountProvider.create(account());
+        const first = (await bucketProvider.create(bucket())).outs as BucketOutputs;
+        assert.match(first.bucketId, /^[0-9a-f-]{36}$/);
+        fb.buckets.delete("doglover"); // deleted out of band
+        assert.deepEqual(await bucketProvider.read!("doglover", first), {});
+        const again = (await bucketProvider.create(bucket())).outs as BucketOutputs;
+        assert.notEqual(again.bucketId, first.bucketId);
     });
 
     it("refresh after an out-of-band delete reports the resource gone", async () => {
@@ -174,7 +263,7 @@ describe("FlashBlade client and providers (fake array)", () => {
         const key = await accessKeyProvider.create({ ...base(), user: "spark/etl", rotation: "" });
         fb.buckets.delete("doglover");
         fb.keys.delete(key.id);
-        assert.deepEqual(await bucketProvider.read!("doglover", bucket()), {});
+        assert.deepEqual(await bucketProvider.read!("doglover", { ...bucket(), adopted: false, bucketId: "x" }), {});
         assert.deepEqual(await accessKeyProvider.read!(key.id, key.outs), {});
         assert.equal((await userProvider.read!("spark/etl", user())).id, "spark/etl");
     });
@@ -184,7 +273,11 @@ describe("FlashBlade client and providers (fake array)", () => {
         await bucketProvider.create(bucket());
         await bucketProvider.delete!("doglover", bucket());
         assert.equal(fb.buckets.get("doglover")!.destroyed, true, "soft-deleted, still on the array");
-        assert.deepEqual(await bucketProvider.read!("doglover", bucket()), {}, "a destroyed bucket is gone for the stack");
+        assert.deepEqual(
+            await bucketProvider.read!("doglover", { ...bucket(), adopted: false, bucketId: "x" }),
+            {},
+            "a destroyed bucket is gone for the stack",
+        );
         await bucketProvider.create(bucket({ name: "scratch" }));
         await bucketProvider.delete!("scratch", bucket({ name: "scratch", eradicateOnDelete: true }));
         assert.equal(fb.buckets.has("scratch"), false, "eradicated");
@@ -200,13 +293,28 @@ describe("FlashBlade client and providers (fake array)", () => {
         );
     });
 
-    it("an account that still holds a destroyed bucket cannot be deleted, with what to do", async () => {
+    it("destroy finishes in one run: an account that holds only destroyed buckets is left, with what to do", async () => {
         const acc = await accountProvider.create(account());
         await bucketProvider.create(bucket());
         await bucketProvider.delete!("doglover", bucket());
+        const warnings = await capturingWarnings(() => accountProvider.delete!("spark", acc.outs));
+        assert.ok(fb.accounts.has("spark"), "left on the array");
+        assert.match(
+            warnings.join("\n"),
+            /account spark is left on the array: it still holds destroyed bucket\(s\) doglover.*flashbladeEradicateOnDelete/,
+        );
+        // With eradication the account goes too.
+        fb.buckets.delete("doglover");
+        await accountProvider.delete!("spark", acc.outs);
+        assert.ok(!fb.accounts.has("spark"));
+    });
+
+    it("an account that still holds a live bucket the stack did not create is an error that keeps the array's message", async () => {
+        const acc = await accountProvider.create(account());
+        fb.buckets.set("theirs", { id: "b-1", created: 0, name: "theirs", account: "spark", destroyed: false, versioning: "none" });
         await assert.rejects(
             accountProvider.delete!("spark", acc.outs),
-            /Account is not empty.*eradication delay.*flashbladeEradicateOnDelete/,
+            /HTTP 400\): spark: Account is not empty: it has object store users or buckets\. The account still holds bucket theirs/,
         );
     });
 
@@ -242,11 +350,33 @@ describe("FlashBlade client and providers (fake array)", () => {
         );
     });
 
-    it("an unreachable array is a clear error, not a hang", async () => {
-        const url = fb.url;
+    it("an array that stops answering: every provider retries, then says it cannot reach the FlashBlade", async () => {
+        await setupUser();
+        const b = await bucketProvider.create(bucket());
+        const k = await accessKeyProvider.create({ ...base(), user: "spark/etl", rotation: "" });
+        const port = Number(new URL(fb.url).port);
         await fb.stop();
-        await assert.rejects(new FlashBladeClient({ ...conn, url }, fast).negotiate(), /cannot reach FlashBlade at 127.0.0.1:\d+/);
-        fb = await new FakeFlashBlade().start(); // for afterEach
+        const unreachable =
+            /cannot reach the FlashBlade at 127\.0\.0\.1:\d+ \(ECONNREFUSED, 4 attempts\): check spark-s3:flashbladeManagementUrl/;
+        await assert.rejects(accountProvider.read!("spark", { ...account(), adopted: false }), unreachable);
+        await assert.rejects(userProvider.read!("spark/etl", { ...user(), adopted: false, policiesBefore: [] }), unreachable);
+        await assert.rejects(accessKeyProvider.read!(k.id, k.outs), unreachable);
+        await assert.rejects(bucketProvider.read!("doglover", b.outs), unreachable);
+        // The same array answering again: nothing was lost.
+        await fb.start(port);
+        assert.equal((await bucketProvider.read!("doglover", b.outs)).id, "doglover");
+    });
+
+    it("the serialized code keeps none of the shapes the serializer breaks", () => {
+        for (const [name, text] of Object.entries(texts)) {
+            assert.doesNotMatch(text, /\bexports\.(?!handler\b)\w+/, `${name}: reads its own module's exports (undefined once serialized)`);
+            assert.doesNotMatch(text, /__super\.call/, `${name}: calls a built-in super constructor (Error loses its message)`);
+            assert.doesNotMatch(
+                text,
+                /global\.(Set|Map|WeakMap|WeakSet)\.prototype/,
+                `${name}: a captured Set/Map (rebuilt as a plain object)`,
+            );
+        }
     });
 
     it("logs out after every provider operation", async () => {
