@@ -17,6 +17,12 @@ export interface AwsObjectStoreArgs {
     existingBucket?: boolean;
     /** Expire objects under REVIEW_PREFIX after this many days; 0 or undefined: no such rule. */
     reviewDataExpirationDays?: number;
+    /**
+     * With versioning: delete noncurrent versions after this many days (and the delete markers
+     * left without versions). Without it, overwritten output and expired review data stay as
+     * noncurrent versions, billed, for ever. 0 or undefined: no such rule.
+     */
+    noncurrentVersionExpirationDays?: number;
     tags?: Record<string, string>;
 }
 
@@ -28,7 +34,19 @@ export function dataBucketOptions(protect: boolean): Pick<pulumi.CustomResourceO
     return { protect, retainOnDelete: protect };
 }
 
-/** The S3 actions Spark's S3A needs for reading and committing into one prefix. */
+/**
+ * The S3 actions Spark's S3A needs for reading and committing into one prefix.
+ *
+ * Condition keys reach only the actions that define them (AWS Service Authorization Reference,
+ * "Actions, resources, and condition keys for Amazon S3"): `s3:prefix` is a key of ListBucket
+ * (and ListBucketVersions), not of ListBucketMultipartUploads. A statement that scopes both with
+ * an `s3:prefix` condition never allows the second (the key is absent, so the condition is
+ * false), and the committers' listing of pending uploads is denied: Hadoop 3.3's committers fail
+ * the job after committing, 3.4's leave the uploads pending. So listing uploads has its own
+ * statement on the bucket ARN; it shows upload ids and key names under the bucket, no data.
+ * test/unit/aws-iam.test.ts evaluates this document statement by statement against every
+ * request S3A makes.
+ */
 export function sparkBucketPolicy(bucket: string, prefix: string) {
     const arn = `arn:aws:s3:::${bucket}`;
     return {
@@ -37,10 +55,11 @@ export function sparkBucketPolicy(bucket: string, prefix: string) {
             {
                 Sid: "ListTheDataPrefix",
                 Effect: "Allow",
-                Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                Action: ["s3:ListBucket"],
                 Resource: [arn],
                 Condition: { StringLike: { "s3:prefix": [`${prefix}/*`, prefix] } },
             },
+            { Sid: "ListPendingUploads", Effect: "Allow", Action: ["s3:ListBucketMultipartUploads"], Resource: [arn] },
             { Sid: "LocateTheBucket", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [arn] },
             {
                 Sid: "ReadWriteCommitObjects",
@@ -140,6 +159,17 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
                                   status: "Enabled",
                                   filter: { prefix: REVIEW_PREFIX },
                                   expiration: { days: args.reviewDataExpirationDays },
+                              },
+                          ]
+                        : []),
+                    ...(args.versioning && args.noncurrentVersionExpirationDays
+                        ? [
+                              {
+                                  id: "expire-noncurrent-versions",
+                                  status: "Enabled",
+                                  filter: {},
+                                  noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
+                                  expiration: { expiredObjectDeleteMarker: true },
                               },
                           ]
                         : []),
