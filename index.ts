@@ -10,13 +10,15 @@ import { mirrored } from "./components/images";
 import { createObjectStore } from "./components/object-store";
 import { SparkOperator } from "./components/operator";
 import { S3Credentials } from "./components/s3-credentials";
+import { S3Trust, trustJavaOptions } from "./components/s3-trust";
 import { S3A_BUFFER_PATH, S3A_BUFFER_VOLUME, sparkConfFor } from "./components/s3a-profile";
 import { appNameFor } from "./components/spark-job";
 import { StagingVolume } from "./components/staging-volume";
 
 const cfg = loadStackConfig();
 const runtime = sparkRuntime(cfg.spark.version);
-const sparkImage = mirrored(cfg.spark.image || runtime.image, cfg.imageRegistry);
+// An explicit sparkImage is used as given (it names its registry); the matrix's stock image goes through the mirror.
+const sparkImage = cfg.spark.image || mirrored(runtime.image, cfg.imageRegistry);
 
 const operator = new SparkOperator("spark", {
     install: cfg.operator.install,
@@ -39,6 +41,11 @@ const credentials = new S3Credentials(
     },
     { dependsOn: operator.ready },
 );
+
+// A private CA on the S3 endpoint (s3CaBundle): trusted by Spark and by the sample-data upload.
+const trust = cfg.s3CaBundle
+    ? new S3Trust("s3-trust", { namespace: operator.jobNamespace, caBundle: cfg.s3CaBundle }, { dependsOn: operator.ready })
+    : undefined;
 
 const staging = new StagingVolume(
     "staging",
@@ -67,6 +74,7 @@ const sparkConf = pulumi.all([store.endpoint, staging.claimName]).apply(([endpoi
         credentials: credentials.ref,
         packages: cfg.spark.image === "",
         overrides: cfg.spark.confOverrides,
+        javaOptions: trust ? trustJavaOptions() : undefined,
     }),
 );
 
@@ -85,6 +93,7 @@ const doglover = new DogLover(
         mcImage: mirrored(cfg.minio.mcImage, cfg.imageRegistry),
         sampleRecords: cfg.doglover.sampleRecords,
         storeInstance: store.instance,
+        trustConfigMap: trust?.configMapName,
         seedDeadlineSeconds: cfg.setupJobDeadlineSeconds,
         sparkConf,
         appName,
@@ -99,7 +108,7 @@ const doglover = new DogLover(
         run: cfg.spark.run,
         rerunHint: `pulumi config set spark-s3:jobRun <a new value> && pulumi up   (or: pulumi up --replace <the SparkApplication's URN>)`,
     },
-    { dependsOn: [...store.ready, credentials, ...staging.ready, ...operator.ready] },
+    { dependsOn: [...store.ready, credentials, ...staging.ready, ...operator.ready, ...(trust ? [trust] : [])] },
 );
 
 export const objectStore = store.kind;

@@ -6,11 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SparkRuntime } from "../policy/s3a/versions";
 import { helperJob } from "./batch-job";
 import type { EndpointFacts } from "./s3a-profile";
-import { SparkJob, type SparkPodResources } from "./spark-job";
+import { mcTrustAdditions, sparkTrustAdditions } from "./s3-trust";
+import { SparkJob, jobFilesAdditions, mergePodAdditions, type SparkPodResources } from "./spark-job";
 
 /** The PySpark job and its sample-data generator, shipped to the cluster in a ConfigMap. */
 export const JOB_DIR = path.join(__dirname, "..", "jobs", "doglover");
 export const JOB_FILES = ["doglover.py", "generate_tweets.py"] as const;
+/** mc's config directory in the seed Job (writable; extra CAs go to certs/CAs under it). */
+const MC_CONFIG_DIR = "/tmp/.mc";
+
 /** Where the driver sees the ConfigMap (a pod-template volume); the job file is `local://` from there (DESIGN.md section 3). */
 export const JOB_MOUNT = "/opt/spark/jobs/doglover";
 
@@ -50,6 +54,8 @@ export interface DogLoverArgs {
     /** S3 client image used to upload the sample data. */
     mcImage: string;
     sampleRecords: number;
+    /** ConfigMap with the CA bundle of the S3 endpoint's certificate (s3CaBundle), if any. */
+    trustConfigMap?: pulumi.Input<string>;
     /** Changes when the bucket is created again: the seed then runs again (and so does the job). */
     storeInstance?: pulumi.Input<string>;
     /** Deadline of the seed Job (it is failed by Kubernetes after this). */
@@ -104,6 +110,9 @@ export class DogLover extends pulumi.ComponentResource {
         this.paths = pulumi.output(args.bucket).apply((b) => dogLoverPaths(b, args.dataPrefix));
         const inputKey = pulumi.interpolate`${args.bucket}/${args.dataPrefix}/input/tweets.jsonl`;
 
+        // Spark pods build a truststore from the CA at start; mc reads it from its config dir.
+        const trust = args.trustConfigMap !== undefined ? sparkTrustAdditions(args.trustConfigMap, args.image) : undefined;
+        const mcTrust = args.trustConfigMap !== undefined ? mcTrustAdditions(args.trustConfigMap, MC_CONFIG_DIR) : undefined;
         const seed = helperJob(
             `${name}-seed`,
             {
@@ -141,7 +150,7 @@ export class DogLover extends pulumi.ComponentResource {
                                 { name: "INPUT_KEY", value: inputKey },
                                 // Ties the Job to the bucket it fills: a new bucket, a new seed.
                                 ...(args.storeInstance !== undefined ? [{ name: "BUCKET_INSTANCE", value: args.storeInstance }] : []),
-                                { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
+                                { name: "MC_CONFIG_DIR", value: MC_CONFIG_DIR },
                                 {
                                     name: "AWS_ACCESS_KEY_ID",
                                     valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_ACCESS_KEY_ID" } },
@@ -151,12 +160,13 @@ export class DogLover extends pulumi.ComponentResource {
                                     valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_SECRET_ACCESS_KEY" } },
                                 },
                             ],
-                            volumeMounts: [{ name: "data", mountPath: "/data" }],
+                            volumeMounts: [{ name: "data", mountPath: "/data" }, ...(mcTrust?.volumeMounts ?? [])],
                         },
                     ],
                     volumes: [
                         { name: "code", configMap: { name: code.metadata.name } },
                         { name: "data", emptyDir: {} },
+                        ...(mcTrust?.volumes ?? []),
                     ],
                 },
                 deadlineSeconds: args.seedDeadlineSeconds,
@@ -187,7 +197,8 @@ export class DogLover extends pulumi.ComponentResource {
                 sparkConf: args.sparkConf,
                 driver: args.driver,
                 executor: args.executor,
-                driverFiles: { configMap: code.metadata.name, mountPath: JOB_MOUNT },
+                driverPod: mergePodAdditions(jobFilesAdditions(code.metadata.name, JOB_MOUNT), trust),
+                executorPod: trust,
                 inputs: pulumi
                     .output(args.storeInstance ?? "")
                     .apply((instance) =>

@@ -208,6 +208,8 @@ export interface SparkConfArgs extends Omit<S3AProfileArgs, "stagingMountPath" |
     readonly packages: boolean;
     /** User additions and overrides from stack config; applied last. */
     readonly overrides?: Readonly<Record<string, string>>;
+    /** JVM options driver and executors need (the S3 CA's truststore); appended to any the overrides set. */
+    readonly javaOptions?: string;
 }
 
 /** The complete sparkConf of a SparkApplication. */
@@ -218,5 +220,16 @@ export function sparkConfFor(args: SparkConfArgs): Record<string, string> {
         ...(args.packages ? packagesSparkConf(runtime) : {}),
         ...kubernetesSparkConf(args.staging, args.buffer, args.credentials),
         ...(args.overrides ?? {}),
+        ...javaOptionsConf(args.javaOptions, args.overrides),
     };
+}
+
+/** spark.{driver,executor}.extraJavaOptions: the overrides' own options, then the program's. */
+function javaOptionsConf(options: string | undefined, overrides: Readonly<Record<string, string>> | undefined): Record<string, string> {
+    if (!options) return {};
+    const conf: Record<string, string> = {};
+    for (const key of ["spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"]) {
+        conf[key] = [overrides?.[key], options].filter(Boolean).join(" ");
+    }
+    return conf;
 }

@@ -48,14 +48,51 @@ export interface SparkPodResources {
     memory: string;
 }
 
-/** Files in a ConfigMap, mounted read-only into the driver through the driver pod template. */
-export interface DriverFiles {
-    configMap: pulumi.Input<string>;
-    mountPath: string;
+/** What a pod template adds to a Spark pod (driver or executor) or a Job's pod. */
+export interface PodAdditions {
+    volumes?: k8s.types.input.core.v1.Volume[];
+    initContainers?: k8s.types.input.core.v1.Container[];
+    /** Mounts on the main (Spark) container. */
+    volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
 }
 
-/** The container name the operator gives the driver in its pod template (submission.go, v2.5.2). */
+export function mergePodAdditions(...parts: (PodAdditions | undefined)[]): PodAdditions {
+    const out: Required<PodAdditions> = { volumes: [], initContainers: [], volumeMounts: [] };
+    for (const p of parts) {
+        out.volumes.push(...(p?.volumes ?? []));
+        out.initContainers.push(...(p?.initContainers ?? []));
+        out.volumeMounts.push(...(p?.volumeMounts ?? []));
+    }
+    return out;
+}
+
+/** Files in a ConfigMap, mounted read-only into the driver. */
+export function jobFilesAdditions(configMap: pulumi.Input<string>, mountPath: string): PodAdditions {
+    return {
+        volumes: [{ name: "job-files", configMap: { name: configMap } }],
+        volumeMounts: [{ name: "job-files", mountPath, readOnly: true }],
+    };
+}
+
+/**
+ * The container names the operator gives driver and executor in the pod templates it hands to
+ * spark-submit (internal/controller/sparkapplication/submission.go, v2.5.2:
+ * common.SparkDriverContainerName, common.Spark3DefaultExecutorContainerName).
+ */
 export const DRIVER_CONTAINER = "spark-kubernetes-driver";
+export const EXECUTOR_CONTAINER = "spark-kubernetes-executor";
+
+/** A pod template (`spec.driver.template`, `spec.executor.template`) from additions, or undefined. */
+export function podTemplate(container: string, a: PodAdditions | undefined) {
+    if (!a || !(a.volumes?.length || a.initContainers?.length || a.volumeMounts?.length)) return undefined;
+    return {
+        spec: {
+            ...(a.initContainers?.length ? { initContainers: a.initContainers } : {}),
+            containers: [{ name: container, ...(a.volumeMounts?.length ? { volumeMounts: a.volumeMounts } : {}) }],
+            ...(a.volumes?.length ? { volumes: a.volumes } : {}),
+        },
+    };
+}
 
 export interface SparkJobArgs {
     /** SparkApplication name (DNS-1035). */
@@ -74,10 +111,12 @@ export interface SparkJobArgs {
     driver: SparkPodResources;
     executor: SparkPodResources & { instances: number };
     /**
-     * Job files for the driver, delivered through `spec.driver.template` (Spark >= 3.0 pod
-     * templates), which the operator hands to spark-submit itself: no dependence on its webhook.
+     * What the driver and executor pods get besides Spark's own conf (job files, the S3 CA's
+     * truststore), delivered through `spec.driver.template` / `spec.executor.template` (Spark >= 3.0
+     * pod templates), which the operator hands to spark-submit itself: no dependence on its webhook.
      */
-    driverFiles?: DriverFiles;
+    driverPod?: PodAdditions;
+    executorPod?: PodAdditions;
     /**
      * What the run depends on besides its spec (e.g. a fingerprint of the input data). A change
      * replaces the SparkApplication, so the job runs again.
@@ -105,7 +144,8 @@ export function sparkApplicationManifest(args: SparkJobArgs) {
     const driverAnnotations: Record<string, pulumi.Input<string>> = {};
     if (args.run) driverAnnotations[RUN_ANNOTATIONS.run] = args.run;
     if (args.inputs !== undefined) driverAnnotations[RUN_ANNOTATIONS.inputs] = args.inputs;
-    const files = args.driverFiles;
+    const driverTemplate = podTemplate(DRIVER_CONTAINER, args.driverPod);
+    const executorTemplate = podTemplate(EXECUTOR_CONTAINER, args.executorPod);
     return {
         apiVersion: "sparkoperator.k8s.io/v1beta2",
         kind: "SparkApplication",
@@ -135,27 +175,14 @@ export function sparkApplicationManifest(args: SparkJobArgs) {
                 serviceAccount: args.serviceAccount,
                 labels,
                 ...(Object.keys(driverAnnotations).length ? { annotations: driverAnnotations } : {}),
-                ...(files
-                    ? {
-                          template: {
-                              spec: {
-                                  containers: [
-                                      {
-                                          name: DRIVER_CONTAINER,
-                                          volumeMounts: [{ name: "job-files", mountPath: files.mountPath, readOnly: true }],
-                                      },
-                                  ],
-                                  volumes: [{ name: "job-files", configMap: { name: files.configMap } }],
-                              },
-                          },
-                      }
-                    : {}),
+                ...(driverTemplate ? { template: driverTemplate } : {}),
             },
             executor: {
                 instances: args.executor.instances,
                 cores: args.executor.cores,
                 memory: args.executor.memory,
                 labels,
+                ...(executorTemplate ? { template: executorTemplate } : {}),
             },
         },
     };

@@ -7,12 +7,16 @@
  * Ivy directory.
  *
  *   ts-node tools/render-local.ts --endpoint http://127.0.0.1:9000 --staging /tmp/x [--stack local]
- *        [--buffer DIR] [--committer magic] [--conf key=value ...]
+ *        [--buffer DIR] [--committer magic] [--conf key=value ...] [--truststore FILE]
+ *
+ * --truststore: the endpoint's CA is private (s3CaBundle); the conf then points driver and
+ * executors at FILE (a truststore built with the output's trust.script, as the pods build it).
  */
 import * as path from "path";
 import { parseStackConfig } from "../components/config";
 import { MINIO_SETUP_SCRIPT, minioSparkPolicy } from "../components/object-store/minio";
 import { packagesSparkConf, s3aSparkConf } from "../components/s3a-profile";
+import { TRUSTSTORE_SCRIPT, trustJavaOptions } from "../components/s3-trust";
 import { dogLoverPaths } from "../components/doglover";
 import { sparkRuntime } from "../policy/s3a/versions";
 import { rawReader, stackConfig } from "./stack-files";
@@ -24,6 +28,7 @@ function parseArgs(argv: string[]) {
         staging?: string;
         buffer?: string;
         ivy?: string;
+        truststore?: string;
         overrides: Record<string, unknown>;
         conf: string[];
     } = {
@@ -39,6 +44,7 @@ function parseArgs(argv: string[]) {
         else if (flag === "--endpoint") args.endpoint = value;
         else if (flag === "--staging") args.staging = value;
         else if (flag === "--buffer") args.buffer = value;
+        else if (flag === "--truststore") args.truststore = value;
         else if (flag === "--ivy") args.ivy = value;
         else if (flag === "--committer") args.overrides["spark-s3:committer"] = value;
         else if (flag === "--conflict-mode") args.overrides["spark-s3:conflictMode"] = value;
@@ -68,6 +74,9 @@ function main() {
         ...cfg.spark.confOverrides,
     };
     if (a.ivy) sparkConf["spark.jars.ivy"] = a.ivy;
+    if (a.truststore) {
+        for (const role of ["driver", "executor"]) sparkConf[`spark.${role}.extraJavaOptions`] = trustJavaOptions(a.truststore);
+    }
     for (const kv of a.conf) {
         const eq = kv.indexOf("=");
         sparkConf[kv.slice(0, eq)] = kv.slice(eq + 1);
@@ -82,6 +91,7 @@ function main() {
         paths: dogLoverPaths(cfg.bucketName, cfg.dataPrefix),
         sampleRecords: cfg.doglover.sampleRecords,
         sparkConf,
+        trust: { script: TRUSTSTORE_SCRIPT },
         minio: {
             setupScript: MINIO_SETUP_SCRIPT,
             policyName: `spark-${cfg.bucketName}`,

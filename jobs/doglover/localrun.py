@@ -109,11 +109,14 @@ class Minio:
     port: int = field(default_factory=free_port)
     root_user: str = field(default_factory=lambda: "root" + secrets.token_hex(6))
     root_password: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    #: MinIO's --certs-dir (public.crt, private.key): serve HTTPS; `ca` is the CA that signed them.
+    certs_dir: Path | None = None
+    ca: Path | None = None
     proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.certs_dir else 'http'}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "Minio":
         data = self.workdir / "minio-data"
@@ -122,16 +125,21 @@ class Minio:
         env = {**os.environ, "MINIO_ROOT_USER": self.root_user, "MINIO_ROOT_PASSWORD": self.root_password,
                "MINIO_BROWSER": "off", "MINIO_UPDATE": "off"}
         logf = open(self.workdir / "minio.log", "wb")
+        tls = ["--certs-dir", str(self.certs_dir)] if self.certs_dir else []
         self.proc = subprocess.Popen(
             [str(self.binary), "server", str(data), "--address", f"127.0.0.1:{self.port}",
-             "--console-address", f"127.0.0.1:{console}", "--quiet"],
+             "--console-address", f"127.0.0.1:{console}", "--quiet", *tls],
             env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+        context = None
+        if self.certs_dir:
+            import ssl
+            context = ssl.create_default_context(cafile=str(self.ca)) if self.ca else None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"MinIO exited with {self.proc.returncode}; see {self.workdir / 'minio.log'}")
             try:
-                with urllib.request.urlopen(f"{self.url}/minio/health/ready", timeout=2) as r:
+                with urllib.request.urlopen(f"{self.url}/minio/health/ready", timeout=2, context=context) as r:
                     if r.status == 200:
                         log(f"MinIO ready at {self.url}")
                         return self
@@ -157,8 +165,13 @@ class Minio:
         pw = secret_key or self.root_password
         mcdir = self.workdir / "mc"
         mcdir.mkdir(exist_ok=True)
+        if self.ca:
+            # Where mc looks for extra CAs (the seed Job mounts s3CaBundle there too).
+            (mcdir / "certs" / "CAs").mkdir(parents=True, exist_ok=True)
+            shutil.copy(self.ca, mcdir / "certs" / "CAs" / "ca.crt")
+        scheme = "https" if self.certs_dir else "http"
         return {**os.environ, "MC_CONFIG_DIR": str(mcdir),
-                "MC_HOST_store": f"http://{user}:{pw}@127.0.0.1:{self.port}",
+                "MC_HOST_store": f"{scheme}://{user}:{pw}@127.0.0.1:{self.port}",
                 "PATH": f"{self.mc.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
 
     def mc_run(self, *args: str, key: tuple[str, str] | None = None, check: bool = True) -> str:
@@ -168,14 +181,17 @@ class Minio:
             raise RuntimeError(f"mc {' '.join(args)} failed: {r.stderr or r.stdout}")
         return r.stdout
 
-    def setup(self, rendered: dict, access_key: str, secret_key: str) -> None:
-        """Run the program's own MinIO setup script (bucket, policy, non-root key)."""
+    def setup(self, rendered: dict, access_key: str, secret_key: str, path: str | None = None) -> None:
+        """Run the program's own MinIO setup script (bucket, policy, non-root key); `path`: the
+        PATH the script gets (default: mc's directory and this process's PATH)."""
         m = rendered["minio"]
         env = {**self.mc_env(), "MINIO_URL": self.url, "BUCKET": rendered["bucket"],
                "POLICY_NAME": m["policyName"], "SPARK_POLICY": json.dumps(m["sparkPolicy"]),
                "ROOT_USER": self.root_user, "ROOT_PASSWORD": self.root_password,
                "SPARK_ACCESS_KEY": access_key, "SPARK_SECRET_KEY": secret_key}
-        r = subprocess.run(["sh", "-c", m["setupScript"]], env=env, capture_output=True, text=True)
+        if path is not None:
+            env["PATH"] = path
+        r = subprocess.run(["/bin/sh", "-c", m["setupScript"]], env=env, capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"MinIO setup script failed:\n{r.stdout}\n{r.stderr}")
         log(r.stdout.strip().splitlines()[-1])
@@ -184,7 +200,7 @@ class Minio:
 # --- the program's profile ---------------------------------------------------------------------
 
 def render(endpoint: str, staging: Path, committer: str | None = None, conf: dict[str, str] | None = None,
-           stack: str = "local", ivy: Path | None = None) -> dict:
+           stack: str = "local", ivy: Path | None = None, truststore: Path | None = None) -> dict:
     """What the program deploys for `stack`, via tools/render-local.ts (node + ts-node)."""
     tsnode = ROOT / "node_modules" / ".bin" / "ts-node"
     if not tsnode.exists():
@@ -193,6 +209,8 @@ def render(endpoint: str, staging: Path, committer: str | None = None, conf: dic
            "--endpoint", endpoint, "--staging", str(staging), "--ivy", str(ivy or (CACHE / "ivy"))]
     if committer:
         cmd += ["--committer", committer]
+    if truststore:
+        cmd += ["--truststore", str(truststore)]
     for k, v in (conf or {}).items():
         cmd += ["--conf", f"{k}={v}"]
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -331,8 +349,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: {path}  {len(objs)} objects, {size} bytes")
             s = success_file(minio, rendered["paths"]["output"])
             if s:
-                print(f"_SUCCESS: committer={s.get('committer')} files={len(s.get('filenames', []))} "
-                      f"name={s.get('name')} hostname={s.get('hostname')}")
+                # The committers list at most 100 file names (Hadoop's SUCCESS_MARKER_FILE_LIMIT,
+                # CommitConstants): a sample that proves the committer, not the output's manifest.
+                listed = len(s.get("filenames", []))
+                print(f"_SUCCESS: committer={s.get('committer')} name={s.get('name')} hostname={s.get('hostname')}; "
+                      f"lists {listed} file name(s){' (the first 100 only: list the output for all)' if listed >= 100 else ''}")
             else:
                 print("_SUCCESS: 0 bytes (the classic FileOutputCommitter ran)")
             return 0
