@@ -43,24 +43,31 @@ export function minioSparkPolicy(bucket: string, prefix: string) {
 
 /**
  * The bucket, policy and user setup, run by `mc` inside the cluster with the root credentials.
- * Idempotent: every step tolerates a second run. Values come from the environment (a Secret),
- * never from the script text.
+ * Values come from the environment (a Secret), never from the script text.
+ *
+ * Safe to run twice: `mc mb --ignore-existing`; `policy create` and `user add` replace; and
+ * `policy attach` of an attached policy exits 0 (mc RELEASE.2025-04-16 cmd/admin-policy-attach.go
+ * ignores the server's XMinioAdminPolicyChangeAlreadyApplied).
+ *
+ * Only POSIX sh, `sleep` and `mc`: the mc image is ubi9/ubi-micro plus mc (its Dockerfile.release),
+ * with no grep, seq or mktemp. The integration tests run it twice with a PATH of just those.
  */
 export const MINIO_SETUP_SCRIPT = `set -eu
-for i in $(seq 1 60); do
-  mc alias set store "$MINIO_URL" "$ROOT_USER" "$ROOT_PASSWORD" >/dev/null && break
-  echo "waiting for MinIO at $MINIO_URL ($i/60)"; sleep 5
+i=0
+until mc alias set store "$MINIO_URL" "$ROOT_USER" "$ROOT_PASSWORD" >/dev/null; do
+  i=$((i + 1))
+  if [ "$i" -ge 60 ]; then echo "MinIO at $MINIO_URL did not answer within 5 minutes" >&2; exit 1; fi
+  echo "waiting for MinIO at $MINIO_URL ($i/60)"
+  sleep 5
 done
 mc admin info store >/dev/null
 mc mb --ignore-existing "store/$BUCKET"
-policy_file=$(mktemp)
-trap 'rm -f "$policy_file"' EXIT
+policy_file="\${MC_CONFIG_DIR:-/tmp}/spark-policy.json"
 printf '%s' "$SPARK_POLICY" > "$policy_file"
 mc admin policy create store "$POLICY_NAME" "$policy_file"
+: > "$policy_file"
 mc admin user add store "$SPARK_ACCESS_KEY" "$SPARK_SECRET_KEY"
-if ! mc admin user info store "$SPARK_ACCESS_KEY" | grep -q "$POLICY_NAME"; then
-  mc admin policy attach store "$POLICY_NAME" --user "$SPARK_ACCESS_KEY"
-fi
+mc admin policy attach store "$POLICY_NAME" --user "$SPARK_ACCESS_KEY"
 echo "bucket $BUCKET ready; Spark key has policy $POLICY_NAME"
 `;
 

@@ -71,3 +71,18 @@ def test_without_reject_the_classic_committer_runs_silently(env):
     paths, r = env.run("classic", conf)
     assert r.returncode == 0, r.log[-3000:]
     assert env.success(paths["output"]) is None, "the classic committer writes a 0-byte _SUCCESS"
+
+
+def test_minio_setup_runs_twice_with_only_sh_sleep_and_mc(env, tmp_path):
+    """The setup Job may run again (a replaced Job, a retry): the script must succeed over what it
+    already made, with the tools the mc image has (ubi-micro + mc: no grep, seq or mktemp)."""
+    import shutil
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool, target in (("mc", str(env.minio.mc)), ("sleep", shutil.which("sleep"))):
+        (bin_dir / tool).symlink_to(target)
+    for _ in range(2):
+        env.minio.setup(env.rendered, *env.key, path=str(bin_dir))
+    # The Spark key still works and still has its policy (one attachment, not an error).
+    listed = env.minio.mc_run("ls", f"store/{env.bucket}/{env.rendered['dataPrefix']}/", key=env.key)
+    assert "input/" in listed
