@@ -6,6 +6,7 @@ Hadoop ignores it, and the staging committers keep their pending-commit data in 
 pods on Kubernetes, here Spark's local-cluster mode) the driver never sees what the tasks staged.
 """
 
+import os
 from pathlib import Path
 
 WRONG_KEY = "spark.hadoop.fs.s3a.committer.tmp.path"
@@ -74,3 +75,11 @@ def test_real_key_on_a_shared_directory_across_jvms_commits_everything(env, tmp_
     success = env.success(paths["output"])
     assert len(success["filenames"]) == len(parquet_keys(env, paths)) == len(env.expected["dates"])
     assert env.incomplete(paths) == []
+
+
+def test_the_local_cluster_runs_leave_no_application_directories(spark_work_dir_at_start):
+    """local-cluster executors copy the jars into $SPARK_HOME/work/app-*/ (about 400 MB a run):
+    the earlier tests of this module ran there; the conftest fixture removed what they made."""
+    work, at_start = spark_work_dir_at_start
+    left = sorted(set(os.listdir(work)) - at_start) if os.path.isdir(work) else []
+    assert left == [], f"left in {work}: {left}"
