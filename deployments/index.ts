@@ -23,6 +23,7 @@ const cfg: DeploymentsConfig = {
     eksClusterName: config.get("eksClusterName") ?? "",
     hasFlashbladeToken: token !== undefined,
     hasFlashbladeKubeconfig: kubeconfig !== undefined,
+    flashbladeAgentPoolId: config.get("flashbladeAgentPoolId") ?? "",
 };
 const problems = configProblems(cfg);
 if (problems.length) throw new Error(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
@@ -38,6 +39,7 @@ export const settings = cfg.stacks.map((stack) => {
         organization: spec.organization,
         project: spec.project,
         stack: spec.stack,
+        agentPoolId: spec.agentPoolId,
         sourceContext: spec.sourceContext,
         github: spec.github,
         operationContext: { ...operationContext, environmentVariables },

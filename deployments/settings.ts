@@ -18,6 +18,11 @@ export interface DeploymentsConfig {
     hasFlashbladeToken: boolean;
     /** Present when the flashblade stack is configured: its cluster's kubeconfig (secret). */
     hasFlashbladeKubeconfig: boolean;
+    /**
+     * The Deployments agent pool (customer-managed agents) that runs the flashblade stack: hosted
+     * agents cannot reach an on-prem API server or array.
+     */
+    flashbladeAgentPoolId: string;
 }
 
 /** Changes outside these paths do not trigger a deployment of the main program. */
@@ -54,6 +59,8 @@ export interface SettingsSpec {
     organization: string;
     project: string;
     stack: string;
+    /** Customer-managed agents (absent: Pulumi-hosted ones). */
+    agentPoolId?: string;
     sourceContext: { git: { branch: string; repoDir: string } };
     github: { repository: string; previewPullRequests: boolean; deployCommits: boolean; pullRequestTemplate: boolean; paths: string[] };
     operationContext: {
@@ -88,6 +95,11 @@ export function configProblems(c: DeploymentsConfig): string[] {
             "spark-s3-deployments:flashbladeApiToken is required for the flashblade stack: pulumi config set --secret flashbladeApiToken <token>",
         );
     }
+    if (c.stacks.includes("flashblade") && !c.flashbladeAgentPoolId) {
+        out.push(
+            "spark-s3-deployments:flashbladeAgentPoolId is required for the flashblade stack: Pulumi-hosted agents cannot reach an on-prem API server or FlashBlade; run a customer-managed agent pool inside that network (Pulumi Cloud → Settings → Deployments → Agent pools) and set its id",
+        );
+    }
     if (c.stacks.includes("flashblade") && !c.hasFlashbladeKubeconfig) {
         out.push(
             'spark-s3-deployments:flashbladeKubeconfig is required for the flashblade stack: pulumi config set --secret flashbladeKubeconfig "$(cat kubeconfig)"',
@@ -103,6 +115,7 @@ export function deploymentSettingsFor(stack: string, c: DeploymentsConfig): Sett
         organization: c.organization,
         project: c.project,
         stack,
+        ...(stack === "flashblade" ? { agentPoolId: c.flashbladeAgentPoolId } : {}),
         sourceContext: { git: { branch: `refs/heads/${c.branch}`, repoDir: "." } },
         github: {
             repository: c.repository,

@@ -18,6 +18,7 @@ const cfg: DeploymentsConfig = {
     eksClusterName: "spark-dev",
     hasFlashbladeToken: true,
     hasFlashbladeKubeconfig: true,
+    flashbladeAgentPoolId: "pool-onprem-1",
 };
 
 describe("Deployments settings", () => {
@@ -53,6 +54,8 @@ describe("Deployments settings", () => {
         const s = deploymentSettingsFor("flashblade", cfg);
         assert.equal(s.github.deployCommits, false);
         assert.equal(s.operationContext.oidc, undefined);
+        assert.equal(s.agentPoolId, "pool-onprem-1", "customer-managed agents: hosted ones cannot reach the array");
+        assert.equal(deploymentSettingsFor("dev", cfg).agentPoolId, undefined);
         assert.deepEqual(s.operationContext.secretEnvironmentVariables, ["FLASHBLADE_API_TOKEN", "FLASHBLADE_KUBECONFIG"]);
         assert.ok(
             s.operationContext.preRunCommands.includes('pulumi config set --secret spark-s3:flashbladeApiToken "$FLASHBLADE_API_TOKEN"'),
@@ -65,6 +68,7 @@ describe("Deployments settings", () => {
             organization: "",
             awsRoleArn: "",
             hasFlashbladeToken: false,
+            flashbladeAgentPoolId: "",
             deployOnMerge: ["dev", "pr"],
             stacks: ["dev", "flashblade", "pr", "prod"],
         });
@@ -72,6 +76,7 @@ describe("Deployments settings", () => {
         assert.match(text, /organization is required/);
         assert.match(text, /awsRoleArn is required for dev, pr/);
         assert.match(text, /flashbladeApiToken is required for the flashblade stack/);
+        assert.match(text, /flashbladeAgentPoolId is required for the flashblade stack: Pulumi-hosted agents cannot reach/);
         assert.match(text, /deployOnMerge must not include pr/);
         assert.match(text, /unknown stack "prod"/);
         assert.deepEqual(configProblems(cfg), []);
@@ -86,6 +91,7 @@ describe("Deployments settings", () => {
                 "spark-s3-deployments:eksClusterName": "spark-dev",
                 "spark-s3-deployments:flashbladeApiToken": "T-deployments-token-0001",
                 "spark-s3-deployments:flashbladeKubeconfig": "apiVersion: v1\nkind: Config\n",
+                "spark-s3-deployments:flashbladeAgentPoolId": "pool-onprem-1",
             },
             ["spark-s3-deployments:flashbladeApiToken", "spark-s3-deployments:flashbladeKubeconfig"],
         );
@@ -111,6 +117,7 @@ describe("Deployments settings", () => {
         assert.deepEqual(resources.map((r) => r.inputs.stack).sort(), ["dev", "flashblade", "pr"]);
         const fb = resources.find((r) => r.inputs.stack === "flashblade")!;
         assert.equal(fb.inputs.operationContext.environmentVariables.FLASHBLADE_API_TOKEN, "T-deployments-token-0001");
+        assert.equal(fb.inputs.agentPoolId, "pool-onprem-1");
         assert.ok(holdsSecret(fb.raw.operationContext), "the token is a secret input");
         for (const r of resources.filter((r) => r.inputs.stack !== "flashblade")) {
             assert.ok(!JSON.stringify(r.inputs).includes("T-deployments-token-0001"), `${r.inputs.stack} got the token`);
