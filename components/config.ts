@@ -72,6 +72,8 @@ export interface StackConfig {
         readonly existingBucket: boolean;
         /** Expire objects under review/ after this many days (0: no rule); on the bucket's owner. */
         readonly reviewDataExpirationDays: number;
+        /** With bucketVersioning: delete noncurrent versions after this many days (0: keep them). */
+        readonly noncurrentVersionExpirationDays: number;
     };
     readonly minio: {
         readonly image: string;
@@ -96,6 +98,8 @@ export interface StackConfig {
     };
     /** Signing region S3A sends to third-party stores (MinIO, FlashBlade). */
     readonly s3Region: string;
+    /** PEM content of the CA that signed the S3 endpoint's certificate (read from the configured file), or "". */
+    readonly s3CaBundle: string;
     readonly doglover: {
         readonly sampleRecords: number;
     };
@@ -299,9 +303,10 @@ export function parseChartSource(value: string, baseDir: string): { source?: Cha
     return { source: { kind: "path", path: abs } };
 }
 
-/** The CA bundle file named by flashbladeCaBundle, read now so a wrong path fails at preview. */
-function readCaBundle(r: Reader): string {
-    const file = r.string("flashbladeCaBundle", "spark-s3:flashbladeCaBundle: certs/flashblade-ca.pem");
+/** A CA bundle file named by a config key, read now so a wrong path fails at preview. */
+function readCaBundle(r: Reader, key: string, exampleFile: string): string {
+    const example = `spark-s3:${key}: ${exampleFile}`;
+    const file = r.string(key, example);
     if (file === "") return "";
     try {
         const pem = fs.readFileSync(path.resolve(file), "utf8");
@@ -309,9 +314,9 @@ function readCaBundle(r: Reader): string {
         return pem;
     } catch (e) {
         r.problems.push({
-            key: "flashbladeCaBundle",
+            key,
             problem: `cannot use ${file}: ${e instanceof Error ? e.message : String(e)}`,
-            example: "spark-s3:flashbladeCaBundle: certs/flashblade-ca.pem (a PEM file, relative to the project)",
+            example: `${example} (a PEM file, relative to the project)`,
         });
         return "";
     }
@@ -414,6 +419,12 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             protect: r.bool("protectBucket", "spark-s3:protectBucket: true"),
             existingBucket: r.bool("existingBucket", "spark-s3:existingBucket: true"),
             reviewDataExpirationDays: r.int("reviewDataExpirationDays", "spark-s3:reviewDataExpirationDays: 14", 0, 3650),
+            noncurrentVersionExpirationDays: r.int(
+                "noncurrentVersionExpirationDays",
+                "spark-s3:noncurrentVersionExpirationDays: 30",
+                0,
+                3650,
+            ),
         },
         minio: {
             image: r.string("minioImage", "spark-s3:minioImage: quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z"),
@@ -438,11 +449,12 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             adoptUser: r.bool("flashbladeAdoptUser", "spark-s3:flashbladeAdoptUser: true"),
             adoptBucket: r.bool("flashbladeAdoptBucket", "spark-s3:flashbladeAdoptBucket: true"),
             fullAccess: r.bool("flashbladeFullAccess", "spark-s3:flashbladeFullAccess: false"),
-            caBundle: readCaBundle(r),
+            caBundle: readCaBundle(r, "flashbladeCaBundle", "certs/flashblade-ca.pem"),
             insecure: r.bool("flashbladeInsecure", "spark-s3:flashbladeInsecure: false"),
             eradicateOnDelete: r.bool("flashbladeEradicateOnDelete", "spark-s3:flashbladeEradicateOnDelete: false"),
             keyRotation: r.string("flashbladeKeyRotation", 'spark-s3:flashbladeKeyRotation: "2026-11"'),
         },
+        s3CaBundle: readCaBundle(r, "s3CaBundle", "certs/s3-ca.pem"),
         s3Region: r.string("s3Region", "spark-s3:s3Region: us-east-1", (v) =>
             /^[a-z0-9-]+$/.test(v) ? undefined : `"${v}" must be a non-empty region name`,
         ),

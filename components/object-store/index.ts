@@ -25,6 +25,7 @@ export function createObjectStore(cfg: StackConfig, opts?: pulumi.ComponentResou
                     protect: cfg.aws.protect,
                     existingBucket: cfg.aws.existingBucket,
                     reviewDataExpirationDays: cfg.aws.reviewDataExpirationDays,
+                    noncurrentVersionExpirationDays: cfg.aws.noncurrentVersionExpirationDays,
                 },
                 opts,
             );

@@ -184,6 +184,12 @@ describe("stack config", () => {
             /spark-s3:operatorChart: "charts\/nowhere" is neither an http\(s\):\/\/ repository, an oci:\/\/ chart nor an existing path.*Valid example: spark-s3:operatorChart: https:\/\/kubeflow.github.io\/spark-operator/,
         ],
         [
+            "a CA bundle that is not there",
+            "flashblade",
+            { "spark-s3:s3CaBundle": "certs/nowhere.pem" },
+            /spark-s3:s3CaBundle: cannot use certs\/nowhere.pem: ENOENT.*Valid example: spark-s3:s3CaBundle: certs\/s3-ca.pem \(a PEM file, relative to the project\)/,
+        ],
+        [
             "an image registry with a scheme",
             "local",
             { "spark-s3:imageRegistry": "https://registry.example.com" },

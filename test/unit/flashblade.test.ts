@@ -43,18 +43,20 @@ before(function () {
 
 const TOKEN = "T-fake-api-token-for-tests";
 
-/** The providers' warnings (they go to pulumi.log, which falls back to console.warn outside the engine). */
-async function capturingWarnings(fn: () => Promise<unknown>): Promise<string[]> {
-    const seen: string[] = [];
-    const original = console.warn;
-    console.warn = (...args: unknown[]) => seen.push(args.map(String).join(" "));
-    try {
-        await fn();
-    } finally {
-        console.warn = original;
-    }
-    return seen;
-}
+/**
+ * The providers' warnings: they go to pulumi.log, which outside the engine falls back to
+ * console.warn. Every case collects them (nothing leaks into the test output); cases that expect
+ * one read `warnings`.
+ */
+const warnings: string[] = [];
+const originalWarn = console.warn;
+beforeEach(() => {
+    warnings.length = 0;
+    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(" "));
+});
+afterEach(() => {
+    console.warn = originalWarn;
+});
 const fast = { backoffMs: 5, maxRetries: 3, timeoutMs: 5000 };
 
 describe("FlashBlade client and providers (fake array)", () => {
@@ -273,6 +275,7 @@ describe("FlashBlade client and providers (fake array)", () => {
         await bucketProvider.create(bucket());
         await bucketProvider.delete!("doglover", bucket());
         assert.equal(fb.buckets.get("doglover")!.destroyed, true, "soft-deleted, still on the array");
+        assert.match(warnings.join("\n"), /FlashBlade bucket doglover is destroyed, not eradicated: its data stays recoverable/);
         assert.deepEqual(
             await bucketProvider.read!("doglover", { ...bucket(), adopted: false, bucketId: "x" }),
             {},
@@ -297,7 +300,7 @@ describe("FlashBlade client and providers (fake array)", () => {
         const acc = await accountProvider.create(account());
         await bucketProvider.create(bucket());
         await bucketProvider.delete!("doglover", bucket());
-        const warnings = await capturingWarnings(() => accountProvider.delete!("spark", acc.outs));
+        await accountProvider.delete!("spark", acc.outs);
         assert.ok(fb.accounts.has("spark"), "left on the array");
         assert.match(
             warnings.join("\n"),

@@ -5,6 +5,7 @@ import {
     WAIT_FOR_FINAL_STATE,
     appNameFor,
     failureReport,
+    jobFilesAdditions,
     isNewFailure,
     sparkApplicationManifest,
     sparkApplicationName,
@@ -68,7 +69,7 @@ describe("SparkJob", () => {
     });
 
     it("delivers job files through the driver pod template, not the webhook's configMaps", () => {
-        const m = sparkApplicationManifest({ ...base, driverFiles: { configMap: "code-abc", mountPath: "/opt/spark/jobs/x" } });
+        const m = sparkApplicationManifest({ ...base, driverPod: jobFilesAdditions("code-abc", "/opt/spark/jobs/x") });
         assert.equal("configMaps" in m.spec.driver, false);
         const tpl = (m.spec.driver as { template?: any }).template;
         assert.deepEqual(tpl.spec.containers, [

@@ -1,6 +1,11 @@
 /** The program per stack under strict mocks: the resource graph each stack file produces. */
 import { strict as assert } from "assert";
 import { dataBucketOptions } from "../../components/object-store/aws";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { sparkConfFor } from "../../components/s3a-profile";
+import { selfSignedCert } from "../helpers/fake-flashblade";
 import { sharedFile } from "../helpers/paths";
 import { holdsSecret, runProgram, type ProgramRun } from "../helpers/stack";
 
@@ -224,6 +229,26 @@ describe("stack dev (AWS S3 + IAM on EKS)", () => {
         assert.equal(sparkApp(run).metadata.annotations["pulumi.com/skipAwait"], "true");
     });
 
+    it("deletes noncurrent versions of the versioned bucket (overwritten output, expired review data), not without versioning", async () => {
+        const rules = run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules;
+        assert.deepEqual(
+            rules.find((r: any) => r.id === "expire-noncurrent-versions"),
+            {
+                id: "expire-noncurrent-versions",
+                status: "Enabled",
+                filter: {},
+                noncurrentVersionExpiration: { noncurrentDays: 30 },
+                expiration: { expiredObjectDeleteMarker: true },
+            },
+        );
+        const unversioned = await runProgram("dev", { "spark-s3:bucketVersioning": false });
+        const plain = unversioned.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules;
+        assert.equal(
+            plain.find((r: any) => r.id === "expire-noncurrent-versions"),
+            undefined,
+        );
+    });
+
     it("protects the data bucket and keeps it on destroy (and lets it go when protectBucket=false)", () => {
         assert.deepEqual(dataBucketOptions(true), { protect: true, retainOnDelete: true });
         assert.deepEqual(dataBucketOptions(false), { protect: false, retainOnDelete: false });
@@ -313,5 +338,59 @@ describe("air-gapped clusters (operatorChart, imageRegistry)", () => {
         assert.equal(rel.repositoryOpts, undefined);
         assert.equal(rel.values.image.registry, "registry.example.com/mirror");
         assert.equal(rel.values.hook.image.registry, "registry.example.com/mirror");
+    });
+});
+
+describe("s3CaBundle (a private CA on the S3 endpoint)", () => {
+    it("builds a truststore in driver and executor pods, points the JVMs at it, and lets mc trust the CA", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3ca-"));
+        try {
+            const ca = path.join(dir, "s3-ca.pem");
+            fs.writeFileSync(ca, selfSignedCert().cert);
+            const token = { "spark-s3:flashbladeApiToken": "T-fake-api-token-for-tests" };
+            const run = await runProgram("flashblade", { ...token, "spark-s3:s3CaBundle": ca }, ["spark-s3:flashbladeApiToken"]);
+            const cm = run.one("kubernetes:core/v1:ConfigMap", "s3-trust-ca");
+            assert.equal(cm.inputs.data["ca.crt"], selfSignedCert().cert);
+            const app = sparkApp(run);
+            for (const role of ["driver", "executor"]) {
+                const tpl = app.spec[role].template.spec;
+                const init = tpl.initContainers.find((c: any) => c.name === "s3-truststore");
+                assert.ok(init, `${role}: truststore init container`);
+                assert.equal(init.image, app.spec.image, "the same image, which has keytool");
+                assert.match(init.command[2], /keytool" -importcert/);
+                assert.deepEqual(tpl.volumes.find((v: any) => v.name === "s3-ca").configMap, { name: cm.state.metadata.name });
+                assert.ok(tpl.containers[0].volumeMounts.some((m: any) => m.name === "s3-truststore" && m.readOnly));
+                assert.equal(
+                    app.spec.sparkConf[`spark.${role}.extraJavaOptions`],
+                    "-Djavax.net.ssl.trustStore=/opt/spark-s3/truststore/cacerts -Djavax.net.ssl.trustStorePassword=changeit",
+                );
+            }
+            assert.equal(app.spec.executor.template.spec.containers[0].name, "spark-kubernetes-executor");
+            const seed = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("doglover-seed"))!;
+            const upload = seed.inputs.spec.template.spec.containers[0];
+            assert.ok(upload.volumeMounts.some((m: any) => m.name === "s3-ca" && m.mountPath === "/tmp/.mc/certs/CAs"));
+            const without = await runProgram("flashblade", token, ["spark-s3:flashbladeApiToken"]);
+            assert.equal(sparkApp(without).spec.executor.template, undefined);
+            assert.equal(sparkApp(without).spec.sparkConf["spark.driver.extraJavaOptions"], undefined);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("keeps a user's own JVM options and adds the truststore's after them", () => {
+        const conf = sparkConfFor({
+            endpoint: { url: "https://10.0.0.1", region: "us-east-1", pathStyle: true, tls: true },
+            committer: "magic",
+            conflictMode: "append",
+            sparkVersion: "4.0.4",
+            staging: { volumeName: "staging", claimName: "c", mountPath: "/staging" },
+            buffer: { volumeName: "b", mountPath: "/b", sizeLimit: "1Gi" },
+            credentials: { secretName: "s", accessKeyIdKey: "a", secretAccessKeyKey: "b" },
+            packages: false,
+            overrides: { "spark.driver.extraJavaOptions": "-XX:+UseG1GC" },
+            javaOptions: "-Dx=y",
+        });
+        assert.equal(conf["spark.driver.extraJavaOptions"], "-XX:+UseG1GC -Dx=y");
+        assert.equal(conf["spark.executor.extraJavaOptions"], "-Dx=y");
     });
 });
