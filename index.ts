@@ -7,7 +7,10 @@ import { sparkRuntime } from "./policy/s3a/versions";
 import { loadStackConfig } from "./components/config";
 import { DogLover } from "./components/doglover";
 import { mirrored } from "./components/images";
+import { storageClassProblem } from "./components/cluster-check";
+import { EfsStaging, EksAddons, eksClusterFacts } from "./components/efs-staging";
 import { createObjectStore } from "./components/object-store";
+import { s3aAuthOf } from "./components/object-store/types";
 import { SparkOperator } from "./components/operator";
 import { S3Credentials } from "./components/s3-credentials";
 import { S3Trust, trustJavaOptions } from "./components/s3-trust";
@@ -20,39 +23,83 @@ const runtime = sparkRuntime(cfg.spark.version);
 // An explicit sparkImage is used as given (it names its registry); the matrix's stock image goes through the mirror.
 const sparkImage = cfg.spark.image || mirrored(runtime.image, cfg.imageRegistry);
 
+// The EKS cluster, read where Spark's identity, the EFS staging or add-ons need it.
+const eks =
+    cfg.objectStore === "aws" &&
+    cfg.aws.eksClusterName &&
+    (cfg.aws.auth !== "accessKey" || cfg.aws.efs === "create" || cfg.aws.eksAddons.length)
+        ? eksClusterFacts(cfg.aws.eksClusterName)
+        : undefined;
+const awsTags = { "spark-s3:stack": cfg.stack };
+const addons =
+    eks && cfg.aws.eksAddons.length
+        ? new EksAddons("eks", { clusterName: cfg.aws.eksClusterName, addons: cfg.aws.eksAddons, tags: awsTags })
+        : undefined;
+
+const store = createObjectStore(cfg, eks);
+
 const operator = new SparkOperator("spark", {
     install: cfg.operator.install,
     operatorNamespace: cfg.operator.namespace,
     jobNamespace: cfg.jobNamespace,
     serviceAccountName: cfg.serviceAccount,
+    serviceAccountAnnotations: store.serviceAccountAnnotations,
     chart: cfg.operator.chart,
     imageRegistry: cfg.imageRegistry,
 });
 
-const store = createObjectStore(cfg);
-
-const credentials = new S3Credentials(
-    "s3-credentials",
-    {
-        namespace: operator.jobNamespace,
-        secretName: "spark-s3-credentials",
-        accessKeyId: store.accessKeyId,
-        secretAccessKey: store.secretAccessKey,
-    },
-    { dependsOn: operator.ready },
-);
+// The key pair in a Kubernetes Secret, where the store gives one (not with an EKS pod identity).
+const keys = store.keys;
+const credentials = keys
+    ? new S3Credentials(
+          "s3-credentials",
+          {
+              namespace: operator.jobNamespace,
+              secretName: "spark-s3-credentials",
+              accessKeyId: keys.accessKeyId,
+              secretAccessKey: keys.secretAccessKey,
+          },
+          { dependsOn: operator.ready },
+      )
+    : undefined;
 
 // A private CA on the S3 endpoint (s3CaBundle): trusted by Spark and by the sample-data upload.
 const trust = cfg.s3CaBundle
     ? new S3Trust("s3-trust", { namespace: operator.jobNamespace, caBundle: cfg.s3CaBundle }, { dependsOn: operator.ready })
     : undefined;
 
+// Staging on an EFS the stack creates, or on a storage class that must already exist (checked at preview).
+const efs =
+    eks && cfg.aws.efs === "create"
+        ? new EfsStaging(
+              "efs",
+              {
+                  stack: cfg.stack,
+                  cluster: eks,
+                  subnetIds: cfg.aws.efsSubnetIds,
+                  nodeSecurityGroupIds: cfg.aws.efsNodeSecurityGroupIds,
+                  retainOnDelete: cfg.aws.protect,
+                  tags: awsTags,
+              },
+              { dependsOn: addons ? addons.ready : [] },
+          )
+        : undefined;
+const stagingClass = efs ? efs.storageClassName : cfg.staging.storageClass;
+const classChecked =
+    !efs && !cfg.staging.hostPath && cfg.stagingStorageClassCheck
+        ? pulumi.output(storageClassProblem(stagingClass, (m) => pulumi.log.warn(m))).apply((problem) => {
+              if (problem) throw new pulumi.RunError(problem);
+              return stagingClass;
+          })
+        : undefined;
+
 const staging = new StagingVolume(
     "staging",
     {
         namespace: operator.jobNamespace,
         claimName: "spark-staging",
-        storageClass: cfg.staging.storageClass,
+        storageClass: stagingClass,
+        storageClassReady: efs ? pulumi.output(efs.ready.map((r) => r.urn)) : classChecked,
         size: cfg.staging.size,
         hostPath: cfg.staging.hostPath || undefined,
         stackName: cfg.stack,
@@ -71,7 +118,8 @@ const sparkConf = pulumi.all([store.endpoint, staging.claimName]).apply(([endpoi
         sparkVersion: cfg.spark.version,
         staging: { volumeName: "staging", claimName, mountPath: cfg.staging.mountPath },
         buffer: { volumeName: S3A_BUFFER_VOLUME, mountPath: S3A_BUFFER_PATH, sizeLimit: cfg.staging.bufferSize },
-        credentials: credentials.ref,
+        credentials: credentials?.ref,
+        auth: s3aAuthOf(store),
         packages: cfg.spark.image === "",
         overrides: cfg.spark.confOverrides,
         javaOptions: trust ? trustJavaOptions() : undefined,
@@ -87,10 +135,13 @@ const doglover = new DogLover(
         bucket: store.bucket,
         dataPrefix: cfg.dataPrefix,
         endpoint: store.endpoint,
-        credentialsSecret: credentials.ref.secretName,
+        credentialsSecret: credentials?.ref.secretName,
         runtime,
         image: sparkImage,
-        mcImage: mirrored(cfg.minio.mcImage, cfg.imageRegistry),
+        uploader:
+            cfg.objectStore === "aws"
+                ? { kind: "awscli", image: mirrored(cfg.aws.cliImage, cfg.imageRegistry), region: cfg.aws.region }
+                : { kind: "mc", image: mirrored(cfg.minio.mcImage, cfg.imageRegistry) },
         sampleRecords: cfg.doglover.sampleRecords,
         storeInstance: store.instance,
         trustConfigMap: trust?.configMapName,
@@ -108,14 +159,17 @@ const doglover = new DogLover(
         run: cfg.spark.run,
         rerunHint: `pulumi config set spark-s3:jobRun <a new value> && pulumi up   (or: pulumi up --replace <the SparkApplication's URN>)`,
     },
-    { dependsOn: [...store.ready, credentials, ...staging.ready, ...operator.ready, ...(trust ? [trust] : [])] },
+    { dependsOn: [...store.ready, ...(credentials ? [credentials] : []), ...staging.ready, ...operator.ready, ...(trust ? [trust] : [])] },
 );
 
 export const objectStore = store.kind;
 export const bucket = store.bucket;
 export const s3Endpoint = store.endpoint;
-export const s3AccessKeyId = store.accessKeyId;
-export const s3SecretAccessKey = store.secretAccessKey;
+export const s3AccessKeyId = keys?.accessKeyId;
+export const s3SecretAccessKey = keys?.secretAccessKey;
+/** The IAM role Spark's pods assume (awsAuth podIdentity, irsa). */
+export const sparkRoleArn = store.roleArn;
+export const stagingStorageClass = stagingClass;
 export const jobNamespace = operator.jobNamespace;
 export const sparkApplication = doglover.job.appName;
 export const jobState = doglover.job.state;

@@ -9,6 +9,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFLICT_MODES, S3A_COMMITTERS, type ConflictMode, type S3ACommitter } from "../policy/s3a/facts";
 import { POLICY, checkSparkConf } from "../policy/s3a/checks";
+import { EKS_ADDONS, type EksAddonName } from "./efs-staging";
+import { AWS_AUTH_MODES, type AwsAuth } from "./object-store/aws";
 import { OPERATOR_CHART, type ChartSource } from "./operator";
 import { S3A_BUFFER_PATH, s3aSparkConf } from "./s3a-profile";
 import { didYouMean } from "../policy/s3a/suggest";
@@ -74,6 +76,18 @@ export interface StackConfig {
         readonly reviewDataExpirationDays: number;
         /** With bucketVersioning: delete noncurrent versions after this many days (0: keep them). */
         readonly noncurrentVersionExpirationDays: number;
+        /** How Spark authenticates: EKS Pod Identity, IRSA, or an IAM user's access key. */
+        readonly auth: AwsAuth;
+        /** The EKS cluster (podIdentity, irsa, efs create, eksAddons). */
+        readonly eksClusterName: string;
+        /** Staging on EFS: a storage class that exists, or an EFS the stack creates. */
+        readonly efs: "existing" | "create";
+        /** Overrides of what is read from the cluster for efs create (empty: read). */
+        readonly efsSubnetIds: string[];
+        readonly efsNodeSecurityGroupIds: string[];
+        readonly eksAddons: EksAddonName[];
+        /** The image of the sample-data upload on AWS (the AWS CLI knows Pod Identity and IRSA). */
+        readonly cliImage: string;
     };
     readonly minio: {
         readonly image: string;
@@ -100,6 +114,8 @@ export interface StackConfig {
     readonly s3Region: string;
     /** PEM content of the CA that signed the S3 endpoint's certificate (read from the configured file), or "". */
     readonly s3CaBundle: string;
+    /** Read stagingStorageClass from the cluster at preview and fail clearly when it is missing. */
+    readonly stagingStorageClassCheck: boolean;
     readonly doglover: {
         readonly sampleRecords: number;
     };
@@ -322,6 +338,17 @@ function readCaBundle(r: Reader, key: string, exampleFile: string): string {
     }
 }
 
+function eksAddons(r: Reader): EksAddonName[] {
+    const example = 'spark-s3:eksAddons: ["eks-pod-identity-agent", "aws-efs-csi-driver"]';
+    const list = r.stringList("eksAddons", example);
+    for (const a of list) {
+        if (!(EKS_ADDONS as readonly string[]).includes(a)) {
+            r.problems.push({ key: "eksAddons", problem: `"${a}" is not one the program installs (${EKS_ADDONS.join(", ")})`, example });
+        }
+    }
+    return list.filter((a): a is EksAddonName => (EKS_ADDONS as readonly string[]).includes(a));
+}
+
 /** Parse and validate. Throws ConfigError listing every problem. */
 export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
     const r = new Reader(raw, stack);
@@ -425,6 +452,15 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
                 0,
                 3650,
             ),
+            auth: r.oneOf("awsAuth", AWS_AUTH_MODES, "spark-s3:awsAuth: podIdentity"),
+            eksClusterName: r.string("eksClusterName", "spark-s3:eksClusterName: spark-dev", (v) =>
+                v === "" || /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(v) ? undefined : `"${v}" is not an EKS cluster name`,
+            ),
+            efs: r.oneOf("efs", ["existing", "create"] as const, "spark-s3:efs: create"),
+            efsSubnetIds: r.stringList("efsSubnetIds", 'spark-s3:efsSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]'),
+            efsNodeSecurityGroupIds: r.stringList("efsNodeSecurityGroupIds", 'spark-s3:efsNodeSecurityGroupIds: ["sg-0123456789abcdef0"]'),
+            eksAddons: eksAddons(r),
+            cliImage: r.string("awsCliImage", "spark-s3:awsCliImage: amazon/aws-cli:2.32.8"),
         },
         minio: {
             image: r.string("minioImage", "spark-s3:minioImage: quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z"),
@@ -455,6 +491,7 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             keyRotation: r.string("flashbladeKeyRotation", 'spark-s3:flashbladeKeyRotation: "2026-11"'),
         },
         s3CaBundle: readCaBundle(r, "s3CaBundle", "certs/s3-ca.pem"),
+        stagingStorageClassCheck: r.bool("stagingStorageClassCheck", "spark-s3:stagingStorageClassCheck: true"),
         s3Region: r.string("s3Region", "spark-s3:s3Region: us-east-1", (v) =>
             /^[a-z0-9-]+$/.test(v) ? undefined : `"${v}" must be a non-empty region name`,
         ),
@@ -491,7 +528,43 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
                 r.problems.push({ key, problem: "is required for objectStore flashblade", example: `spark-s3:${key}: ${example}` });
         }
     }
-    if (cfg.staging.hostPath === "" && cfg.staging.storageClass === "") {
+    if (objectStore === "aws") {
+        const a = cfg.aws;
+        const needsCluster = [
+            ...(a.auth !== "accessKey" ? [`awsAuth ${a.auth}`] : []),
+            ...(a.efs === "create" ? ["efs create"] : []),
+            ...(a.eksAddons.length ? ["eksAddons"] : []),
+        ];
+        if (needsCluster.length && a.eksClusterName === "") {
+            r.problems.push({
+                key: "eksClusterName",
+                problem: `is required for ${needsCluster.join(", ")}: the program reads the cluster's network and identity from it`,
+                example: "spark-s3:eksClusterName: spark-dev",
+            });
+        }
+        const runtime = findSparkRuntime(sparkVersion);
+        if (a.auth === "podIdentity" && runtime && runtime.awsSdk !== "v2") {
+            r.problems.push({
+                key: "awsAuth",
+                problem: `podIdentity needs the AWS SDK v2 of Hadoop 3.4 (Spark 4.0); Spark ${runtime.spark} has hadoop-aws ${runtime.hadoop} with SDK v1, which cannot read EKS Pod Identity credentials`,
+                example: "spark-s3:awsAuth: irsa",
+            });
+        }
+        if (a.efs === "create" && cfg.staging.hostPath !== "") {
+            r.problems.push({
+                key: "stagingHostPath",
+                problem: "is set while efs is create: choose one staging volume",
+                example: 'spark-s3:stagingHostPath: ""',
+            });
+        }
+    } else if (cfg.aws.efs === "create") {
+        r.problems.push({
+            key: "efs",
+            problem: `create applies to objectStore aws only, not ${objectStore}`,
+            example: "spark-s3:efs: existing",
+        });
+    }
+    if (cfg.staging.hostPath === "" && cfg.staging.storageClass === "" && !(objectStore === "aws" && cfg.aws.efs === "create")) {
         r.problems.push({
             key: "stagingStorageClass",
             problem: "is empty and stagingHostPath is not set: the staging volume needs a ReadWriteMany (NFS) storage class",

@@ -47,12 +47,13 @@ export interface DogLoverArgs {
     bucket: pulumi.Input<string>;
     dataPrefix: string;
     endpoint: pulumi.Input<EndpointFacts>;
-    credentialsSecret: pulumi.Input<string>;
+    /** The key pair's Secret; absent when the pods' identity carries the permissions (EKS). */
+    credentialsSecret?: pulumi.Input<string>;
     runtime: SparkRuntime;
     /** Image of driver, executors and the sample-data generator (python3 inside). */
     image: string;
-    /** S3 client image used to upload the sample data. */
-    mcImage: string;
+    /** How the sample data goes up to the bucket. */
+    uploader: SampleUploader;
     sampleRecords: number;
     /** ConfigMap with the CA bundle of the S3 endpoint's certificate (s3CaBundle), if any. */
     trustConfigMap?: pulumi.Input<string>;
@@ -69,6 +70,61 @@ export interface DogLoverArgs {
     /** Any value; changing it runs the job again with unchanged inputs. */
     run: string;
     rerunHint: string;
+}
+
+/**
+ * The client that uploads the sample data: `mc` for MinIO and FlashBlade (the store's URL and the
+ * key pair), the AWS CLI on AWS (its default credential chain reads the key pair, EKS Pod Identity
+ * and IRSA alike; mc does not know Pod Identity).
+ */
+export type SampleUploader = { kind: "mc"; image: string } | { kind: "awscli"; image: string; region: string };
+
+function keyEnv(secret: pulumi.Input<string> | undefined): k8s.types.input.core.v1.EnvVar[] {
+    if (secret === undefined) return [];
+    return ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } }));
+}
+
+/** The seed Job's upload container (pure; tested under mocks per store). */
+export function uploadContainer(
+    uploader: SampleUploader,
+    x: {
+        url: pulumi.Input<string>;
+        inputKey: pulumi.Input<string>;
+        credentialsSecret?: pulumi.Input<string>;
+        instance?: pulumi.Input<string>;
+        trustMounts: k8s.types.input.core.v1.VolumeMount[];
+    },
+): k8s.types.input.core.v1.Container {
+    const common = [
+        { name: "INPUT_KEY", value: x.inputKey },
+        ...(x.instance !== undefined ? [{ name: "BUCKET_INSTANCE", value: x.instance }] : []),
+    ];
+    const volumeMounts = [{ name: "data", mountPath: "/data" }];
+    if (uploader.kind === "awscli") {
+        return {
+            name: "upload",
+            image: uploader.image,
+            command: ["sh", "-c", 'set -eu; aws s3 cp --no-progress /data/tweets.jsonl "s3://$INPUT_KEY"'],
+            env: [
+                ...common,
+                { name: "AWS_REGION", value: uploader.region },
+                { name: "HOME", value: "/tmp" },
+                ...keyEnv(x.credentialsSecret),
+            ],
+            volumeMounts,
+        };
+    }
+    return {
+        name: "upload",
+        image: uploader.image,
+        command: [
+            "sh",
+            "-c",
+            'set -eu; mc alias set s3 "$S3_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null; mc cp /data/tweets.jsonl "s3/$INPUT_KEY"',
+        ],
+        env: [{ name: "S3_URL", value: x.url }, ...common, { name: "MC_CONFIG_DIR", value: MC_CONFIG_DIR }, ...keyEnv(x.credentialsSecret)],
+        volumeMounts: [...volumeMounts, ...x.trustMounts],
+    };
 }
 
 /** The sample data's generator arguments: the seeded generator makes the same tweets from the same ones. */
@@ -136,32 +192,16 @@ export class DogLover extends pulumi.ComponentResource {
                             ],
                         },
                     ],
+                    serviceAccountName: args.serviceAccount,
                     containers: [
-                        {
-                            name: "upload",
-                            image: args.mcImage,
-                            command: [
-                                "sh",
-                                "-c",
-                                'set -eu; mc alias set s3 "$S3_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null; mc cp /data/tweets.jsonl "s3/$INPUT_KEY"',
-                            ],
-                            env: [
-                                { name: "S3_URL", value: pulumi.output(args.endpoint).apply(clientUrl) },
-                                { name: "INPUT_KEY", value: inputKey },
-                                // Ties the Job to the bucket it fills: a new bucket, a new seed.
-                                ...(args.storeInstance !== undefined ? [{ name: "BUCKET_INSTANCE", value: args.storeInstance }] : []),
-                                { name: "MC_CONFIG_DIR", value: MC_CONFIG_DIR },
-                                {
-                                    name: "AWS_ACCESS_KEY_ID",
-                                    valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_ACCESS_KEY_ID" } },
-                                },
-                                {
-                                    name: "AWS_SECRET_ACCESS_KEY",
-                                    valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "AWS_SECRET_ACCESS_KEY" } },
-                                },
-                            ],
-                            volumeMounts: [{ name: "data", mountPath: "/data" }, ...(mcTrust?.volumeMounts ?? [])],
-                        },
+                        uploadContainer(args.uploader, {
+                            url: pulumi.output(args.endpoint).apply(clientUrl),
+                            inputKey,
+                            credentialsSecret: args.credentialsSecret,
+                            // Ties the Job to the bucket it fills: a new bucket, a new seed.
+                            instance: args.storeInstance,
+                            trustMounts: mcTrust?.volumeMounts ?? [],
+                        }),
                     ],
                     volumes: [
                         { name: "code", configMap: { name: code.metadata.name } },

@@ -54,8 +54,10 @@ export interface SparkOperatorArgs {
     operatorNamespace: string;
     /** Namespace where SparkApplications, drivers and executors run (always created). */
     jobNamespace: string;
-    /** Service account of Spark drivers (always created, with its RBAC). */
+    /** Service account of Spark drivers and executors (always created, with its RBAC). */
     serviceAccountName: string;
+    /** Annotations of that service account (IRSA: eks.amazonaws.com/role-arn). */
+    serviceAccountAnnotations?: pulumi.Input<Record<string, string>>;
     chart: ChartSource;
     /** Registry mirror for the operator's images ("" for ghcr.io). */
     imageRegistry: string;
@@ -115,7 +117,14 @@ export class SparkOperator extends pulumi.ComponentResource {
         );
         const sa = new k8s.core.v1.ServiceAccount(
             `${name}-spark-sa`,
-            { metadata: { name: args.serviceAccountName, namespace: jobNs.metadata.name, labels } },
+            {
+                metadata: {
+                    name: args.serviceAccountName,
+                    namespace: jobNs.metadata.name,
+                    labels,
+                    annotations: args.serviceAccountAnnotations,
+                },
+            },
             { parent: this },
         );
         const role = new k8s.rbac.v1.Role(

@@ -15,7 +15,14 @@ import {
     type ConflictMode,
     type S3ACommitter,
 } from "../policy/s3a/facts";
-import { committerJars, environmentCredentialsProvider, sparkRuntime, type SparkRuntime } from "../policy/s3a/versions";
+import {
+    committerJars,
+    environmentCredentialsProvider,
+    podIdentityCredentialsProvider,
+    sparkRuntime,
+    webIdentityCredentialsProvider,
+    type SparkRuntime,
+} from "../policy/s3a/versions";
 
 /** What every ObjectStore implementation tells Spark about its S3 endpoint (no secrets). */
 export interface EndpointFacts {
@@ -56,6 +63,31 @@ export interface StagingMount {
     readonly claimName: string;
     /** Mount path in every pod, e.g. "/staging". */
     readonly mountPath: string;
+}
+
+/**
+ * How S3A gets its credentials: an access key pair in the environment (from a Kubernetes Secret),
+ * or an IAM role through the pod's identity on EKS: Pod Identity or IRSA (no key anywhere).
+ */
+export type S3AAuth = "keys" | "podIdentity" | "irsa";
+
+/** The fs.s3a.aws.credentials.provider of an auth mode on a Spark row; throws where the row's SDK cannot. */
+export function credentialsProviderFor(auth: S3AAuth, runtime: SparkRuntime): string {
+    switch (auth) {
+        case "keys":
+            return environmentCredentialsProvider(runtime);
+        case "irsa":
+            return webIdentityCredentialsProvider(runtime);
+        case "podIdentity": {
+            const p = podIdentityCredentialsProvider(runtime);
+            if (!p) {
+                throw new Error(
+                    `EKS Pod Identity needs the AWS SDK v2 of Hadoop 3.4 (Spark 4.0); Spark ${runtime.spark} has hadoop-aws ${runtime.hadoop} with SDK v1, which cannot use it: use awsAuth irsa`,
+                );
+            }
+            return p;
+        }
+    }
 }
 
 /** Where driver and executors read the S3 key pair from (a Kubernetes Secret). */
@@ -108,6 +140,8 @@ export interface S3AProfileArgs {
     readonly stagingMountPath: string;
     /** Pod-local (never shared) directory of S3A's upload buffers. */
     readonly bufferDir: string;
+    /** Default "keys" (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment). */
+    readonly auth?: S3AAuth;
     readonly tuning?: Partial<S3ATuning>;
 }
 
@@ -143,7 +177,7 @@ export function s3aSparkConf(args: S3AProfileArgs): Record<string, string> {
         [hadoop(HADOOP_KEYS.pathStyleAccess)]: String(args.endpoint.pathStyle),
         [hadoop(HADOOP_KEYS.sslEnabled)]: String(args.endpoint.tls),
         // Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (a Kubernetes Secret).
-        [hadoop(HADOOP_KEYS.credentialsProvider)]: environmentCredentialsProvider(runtime),
+        [hadoop(HADOOP_KEYS.credentialsProvider)]: credentialsProviderFor(args.auth ?? "keys", runtime),
         // Uploads.
         [hadoop(HADOOP_KEYS.bufferDir)]: args.bufferDir,
         [hadoop(HADOOP_KEYS.fastUploadBuffer)]: t.fastUploadBuffer,
@@ -183,7 +217,7 @@ export function packagesSparkConf(runtime: SparkRuntime): Record<string, string>
  * (spark.kubernetes.{driver,executor}.volumes.*, .secretKeyRef.*), so none depends on the
  * operator's webhook.
  */
-export function kubernetesSparkConf(staging: StagingMount, buffer: BufferMount, creds: CredentialsRef): Record<string, string> {
+export function kubernetesSparkConf(staging: StagingMount, buffer: BufferMount, creds: CredentialsRef | undefined): Record<string, string> {
     const conf: Record<string, string> = {};
     for (const role of ["driver", "executor"]) {
         const v = `spark.kubernetes.${role}.volumes.persistentVolumeClaim.${staging.volumeName}`;
@@ -194,8 +228,10 @@ export function kubernetesSparkConf(staging: StagingMount, buffer: BufferMount, 
         conf[`${b}.mount.path`] = buffer.mountPath;
         conf[`${b}.mount.readOnly`] = "false";
         conf[`${b}.options.sizeLimit`] = buffer.sizeLimit;
-        conf[`spark.kubernetes.${role}.secretKeyRef.AWS_ACCESS_KEY_ID`] = `${creds.secretName}:${creds.accessKeyIdKey}`;
-        conf[`spark.kubernetes.${role}.secretKeyRef.AWS_SECRET_ACCESS_KEY`] = `${creds.secretName}:${creds.secretAccessKeyKey}`;
+        if (creds) {
+            conf[`spark.kubernetes.${role}.secretKeyRef.AWS_ACCESS_KEY_ID`] = `${creds.secretName}:${creds.accessKeyIdKey}`;
+            conf[`spark.kubernetes.${role}.secretKeyRef.AWS_SECRET_ACCESS_KEY`] = `${creds.secretName}:${creds.secretAccessKeyKey}`;
+        }
     }
     return conf;
 }
@@ -203,7 +239,8 @@ export function kubernetesSparkConf(staging: StagingMount, buffer: BufferMount, 
 export interface SparkConfArgs extends Omit<S3AProfileArgs, "stagingMountPath" | "bufferDir"> {
     readonly staging: StagingMount;
     readonly buffer: BufferMount;
-    readonly credentials: CredentialsRef;
+    /** The key pair's Secret (auth "keys"); absent with a pod identity. */
+    readonly credentials?: CredentialsRef;
     /** Use spark.jars.packages (stock image); false when a custom image carries the jars. */
     readonly packages: boolean;
     /** User additions and overrides from stack config; applied last. */

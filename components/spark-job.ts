@@ -178,6 +178,9 @@ export function sparkApplicationManifest(args: SparkJobArgs) {
                 ...(driverTemplate ? { template: driverTemplate } : {}),
             },
             executor: {
+                // Executors reach S3 with the same identity as the driver (EKS Pod Identity and
+                // IRSA bind the role to the service account; otherwise Spark uses "default").
+                serviceAccount: args.serviceAccount,
                 instances: args.executor.instances,
                 cores: args.executor.cores,
                 memory: args.executor.memory,

@@ -23,6 +23,8 @@ export interface StagingVolumeArgs {
     mountPath: string;
     /** Deadline of the init Job (it is failed by Kubernetes after this). */
     initDeadlineSeconds: number;
+    /** The claim waits for this (e.g. the check that the storage class exists, or the stack's EFS). */
+    storageClassReady?: pulumi.Input<unknown>;
 }
 
 /** Storage class of the hostPath volume; no provisioner serves it, so only our PV matches. */
@@ -112,7 +114,7 @@ export class StagingVolume extends pulumi.ComponentResource {
                 },
                 spec: {
                     accessModes: ["ReadWriteMany"],
-                    storageClassName,
+                    storageClassName: pulumi.all([args.storageClassReady ?? true]).apply(() => storageClassName),
                     resources: { requests: { storage: args.size } },
                     volumeName,
                 },

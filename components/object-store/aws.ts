@@ -1,7 +1,67 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EndpointFacts } from "../s3a-profile";
-import type { ObjectStore } from "./types";
+import type { ObjectStore, StoreKeys } from "./types";
+
+/**
+ * How Spark authenticates to S3 on AWS (config awsAuth):
+ * - podIdentity: an IAM role that EKS Pod Identity hands to the Spark service account's pods
+ *   (an association; the cluster needs the eks-pod-identity-agent add-on). No key anywhere.
+ * - irsa: the same role, assumed with the service account's OIDC web identity token (the role ARN
+ *   in the service account's eks.amazonaws.com/role-arn annotation). No key anywhere.
+ * - accessKey: an IAM user and a long-lived key in a Kubernetes Secret: clusters outside EKS.
+ */
+export const AWS_AUTH_MODES = ["podIdentity", "irsa", "accessKey"] as const;
+export type AwsAuth = (typeof AWS_AUTH_MODES)[number];
+
+/** Who may assume the Spark role: the EKS Pod Identity service (AWS EKS user guide, "Pod Identity"). */
+export function podIdentityTrustPolicy() {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "EksPodIdentity",
+                Effect: "Allow",
+                Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+            },
+        ],
+    };
+}
+
+/**
+ * Who may assume the Spark role with IRSA: tokens of exactly one service account, issued by the
+ * cluster's OIDC provider for STS (AWS EKS user guide, "IAM roles for service accounts").
+ */
+export function irsaTrustPolicy(accountId: string, issuerUrl: string, namespace: string, serviceAccount: string) {
+    const issuer = issuerUrl.replace(/^https:\/\//, "");
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "IrsaServiceAccount",
+                Effect: "Allow",
+                Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${issuer}` },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${issuer}:aud`]: "sts.amazonaws.com",
+                        [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                    },
+                },
+            },
+        ],
+    };
+}
+
+/** What a pod identity needs from the cluster. */
+export interface EksIdentityArgs {
+    clusterName: string;
+    /** The cluster's OIDC issuer URL (irsa). */
+    oidcIssuer: pulumi.Input<string>;
+    namespace: string;
+    serviceAccount: string;
+}
 
 export interface AwsObjectStoreArgs {
     bucketName: string;
@@ -24,6 +84,9 @@ export interface AwsObjectStoreArgs {
      */
     noncurrentVersionExpirationDays?: number;
     tags?: Record<string, string>;
+    auth: AwsAuth;
+    /** For podIdentity and irsa. */
+    eks?: EksIdentityArgs;
 }
 
 /** Where review stacks keep their data in the shared bucket (expired by the owner's lifecycle). */
@@ -95,30 +158,69 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
     readonly kind = "aws" as const;
     readonly bucket: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<EndpointFacts>;
-    readonly accessKeyId: pulumi.Output<string>;
-    readonly secretAccessKey: pulumi.Output<string>;
+    readonly keys?: StoreKeys;
+    readonly auth: AwsAuth;
+    /** The IAM role Spark's pods assume (podIdentity, irsa). */
+    readonly roleArn?: pulumi.Output<string>;
+    /** Annotations the Spark service account needs (irsa: the role ARN). */
+    readonly serviceAccountAnnotations?: pulumi.Output<Record<string, string>>;
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: AwsObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark-s3:store:AwsObjectStore", name, {}, opts);
         const tags = { "spark-s3:stack": pulumi.getStack(), ...args.tags };
         this.ready = [];
+        this.auth = args.auth;
         const bucketName = args.existingBucket ? pulumi.output(args.bucketName) : this.createBucket(name, args, tags).bucket;
+        const policy = bucketName.apply((b) => JSON.stringify(sparkBucketPolicy(b, args.dataPrefix)));
 
-        const user = new aws.iam.User(`${name}-spark-user`, { path: "/spark-s3/", tags }, { parent: this });
-        const userPolicy = new aws.iam.UserPolicy(
-            `${name}-spark-policy`,
-            { user: user.name, policy: bucketName.apply((b) => JSON.stringify(sparkBucketPolicy(b, args.dataPrefix))) },
-            { parent: user },
-        );
-        const key = new aws.iam.AccessKey(`${name}-spark-key`, { user: user.name }, { parent: user, additionalSecretOutputs: ["secret"] });
-        this.ready.push(userPolicy, key);
+        if (args.auth === "accessKey") {
+            const user = new aws.iam.User(`${name}-spark-user`, { path: "/spark-s3/", tags }, { parent: this });
+            const userPolicy = new aws.iam.UserPolicy(`${name}-spark-policy`, { user: user.name, policy }, { parent: user });
+            const key = new aws.iam.AccessKey(
+                `${name}-spark-key`,
+                { user: user.name },
+                { parent: user, additionalSecretOutputs: ["secret"] },
+            );
+            this.ready.push(userPolicy, key);
+            this.keys = { accessKeyId: key.id, secretAccessKey: pulumi.secret(key.secret) };
+        } else {
+            const eks = args.eks;
+            if (!eks) throw new Error(`awsAuth ${args.auth} needs the EKS cluster (spark-s3:eksClusterName)`);
+            const assumeRolePolicy =
+                args.auth === "podIdentity"
+                    ? JSON.stringify(podIdentityTrustPolicy())
+                    : pulumi
+                          .all([aws.getCallerIdentityOutput({}, { parent: this }).accountId, eks.oidcIssuer])
+                          .apply(([account, issuer]) =>
+                              JSON.stringify(irsaTrustPolicy(account, issuer, eks.namespace, eks.serviceAccount)),
+                          );
+            const role = new aws.iam.Role(`${name}-spark-role`, { path: "/spark-s3/", assumeRolePolicy, tags }, { parent: this });
+            const rolePolicy = new aws.iam.RolePolicy(`${name}-spark-policy`, { role: role.name, policy }, { parent: role });
+            this.ready.push(role, rolePolicy);
+            if (args.auth === "podIdentity") {
+                this.ready.push(
+                    new aws.eks.PodIdentityAssociation(
+                        `${name}-spark-pod-identity`,
+                        {
+                            clusterName: eks.clusterName,
+                            namespace: eks.namespace,
+                            serviceAccount: eks.serviceAccount,
+                            roleArn: role.arn,
+                            tags,
+                        },
+                        { parent: role },
+                    ),
+                );
+            } else {
+                this.serviceAccountAnnotations = role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }));
+            }
+            this.roleArn = role.arn;
+        }
 
         this.bucket = bucketName;
         this.endpoint = pulumi.output<EndpointFacts>({ region: args.region, pathStyle: false, tls: true });
-        this.accessKeyId = key.id;
-        this.secretAccessKey = pulumi.secret(key.secret);
-        this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
+        this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint, roleArn: this.roleArn });
     }
 
     /** The bucket and its hygiene: public access block, ownership, encryption, lifecycle, TLS-only. */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FlashBladeConnection } from "../flashblade/client";
 import { FlashBladeBucket, ObjectStoreAccessKey, ObjectStoreAccount, ObjectStoreUser } from "../flashblade/resources";
 import type { EndpointFacts } from "../s3a-profile";
-import type { ObjectStore } from "./types";
+import type { ObjectStore, StoreKeys } from "./types";
 
 /**
  * The built-in access policies Spark needs: read, write, list and delete objects (commits,
@@ -42,9 +42,8 @@ export class FlashBladeObjectStore extends pulumi.ComponentResource implements O
     readonly kind = "flashblade" as const;
     readonly bucket: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<EndpointFacts>;
-    readonly accessKeyId: pulumi.Output<string>;
+    readonly keys: StoreKeys;
     readonly instance: pulumi.Output<string>;
-    readonly secretAccessKey: pulumi.Output<string>;
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: FlashBladeObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -93,8 +92,7 @@ export class FlashBladeObjectStore extends pulumi.ComponentResource implements O
             tls: args.dataUrl.startsWith("https://"),
         });
         this.instance = bucket.bucketId;
-        this.accessKeyId = key.accessKeyId;
-        this.secretAccessKey = pulumi.secret(key.secretAccessKey);
+        this.keys = { accessKeyId: key.accessKeyId, secretAccessKey: pulumi.secret(key.secretAccessKey) };
         this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
     }
 }

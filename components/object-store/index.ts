@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
+import type { EksClusterFacts } from "../efs-staging";
 import { mirrored } from "../images";
 import { AwsObjectStore } from "./aws";
 import { FlashBladeObjectStore } from "./flashblade";
@@ -12,7 +13,11 @@ export type { ObjectStore } from "./types";
 export const MINIO_NAMESPACE = "minio";
 
 /** The object store the stack config asks for. */
-export function createObjectStore(cfg: StackConfig, opts?: pulumi.ComponentResourceOptions): ObjectStore {
+export function createObjectStore(
+    cfg: StackConfig,
+    eks?: pulumi.Output<EksClusterFacts>,
+    opts?: pulumi.ComponentResourceOptions,
+): ObjectStore & Partial<Pick<AwsObjectStore, "auth" | "roleArn" | "serviceAccountAnnotations">> {
     switch (cfg.objectStore) {
         case "aws":
             return new AwsObjectStore(
@@ -26,6 +31,16 @@ export function createObjectStore(cfg: StackConfig, opts?: pulumi.ComponentResou
                     existingBucket: cfg.aws.existingBucket,
                     reviewDataExpirationDays: cfg.aws.reviewDataExpirationDays,
                     noncurrentVersionExpirationDays: cfg.aws.noncurrentVersionExpirationDays,
+                    auth: cfg.aws.auth,
+                    eks:
+                        cfg.aws.auth === "accessKey" || !eks
+                            ? undefined
+                            : {
+                                  clusterName: cfg.aws.eksClusterName,
+                                  oidcIssuer: eks.oidcIssuer,
+                                  namespace: cfg.jobNamespace,
+                                  serviceAccount: cfg.serviceAccount,
+                              },
                 },
                 opts,
             );

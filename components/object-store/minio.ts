@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { helperJob } from "../batch-job";
 import type { EndpointFacts } from "../s3a-profile";
-import type { ObjectStore } from "./types";
+import type { ObjectStore, StoreKeys } from "./types";
 
 export interface MinioObjectStoreArgs {
     namespace: string;
@@ -79,8 +79,7 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
     readonly kind = "minio" as const;
     readonly bucket: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<EndpointFacts>;
-    readonly accessKeyId: pulumi.Output<string>;
-    readonly secretAccessKey: pulumi.Output<string>;
+    readonly keys: StoreKeys;
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: MinioObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -209,8 +208,7 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
         this.ready = [setup];
         this.bucket = pulumi.output(args.bucketName);
         this.endpoint = pulumi.output<EndpointFacts>({ url, region: args.region, pathStyle: true, tls: false });
-        this.accessKeyId = sparkKey.result;
-        this.secretAccessKey = pulumi.secret(sparkSecret.result);
+        this.keys = { accessKeyId: sparkKey.result, secretAccessKey: pulumi.secret(sparkSecret.result) };
         this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
     }
 }

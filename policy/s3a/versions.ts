@@ -122,3 +122,37 @@ export function environmentCredentialsProvider(r: SparkRuntime): string {
         ? "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider"
         : "com.amazonaws.auth.EnvironmentVariableCredentialsProvider";
 }
+
+/**
+ * The credentials provider for IAM Roles for Service Accounts (the web identity token the EKS
+ * pod identity webhook mounts: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE).
+ *
+ * Checked against the sources jars on Maven Central (2026-11-25): hadoop-aws 3.4.1 instantiates
+ * a v2 provider through a (URI, Configuration) or (Configuration) constructor, a static
+ * `create()` or a no-arg constructor (CredentialProviderListFactory.createAWSV2CredentialProvider,
+ * S3AUtils.getInstanceFromReflection); SDK v2 2.24.6's WebIdentityTokenFileCredentialsProvider
+ * has `create()`. hadoop-aws 3.3.4 takes the same constructors or a static `getInstance()`
+ * (S3AUtils.createAWSCredentialProvider); SDK v1 1.12.262's WebIdentityTokenCredentialsProvider
+ * has a public no-arg constructor. Both need the SDK's STS classes, which the bundles carry.
+ */
+export function webIdentityCredentialsProvider(r: SparkRuntime): string {
+    return r.awsSdk === "v2"
+        ? "software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider"
+        : "com.amazonaws.auth.WebIdentityTokenCredentialsProvider";
+}
+
+/**
+ * The credentials provider for EKS Pod Identity (the agent on 169.254.170.23, with
+ * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE), or undefined
+ * where the SDK cannot use it.
+ *
+ * hadoop-aws 3.4.1's IAMInstanceCredentialsProvider tries the SDK v2 ContainerCredentialsProvider
+ * first, then the EC2 instance profile; 2.24.6's ContainerCredentialsProvider allows the EKS host
+ * 169.254.170.23 and reads AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (its sources). The SDK v1
+ * 1.12.262 of hadoop-aws 3.3.4 does neither: its ContainerCredentialsProvider accepts a full URI
+ * only on localhost/127.0.0.1 and knows no token file (aws-java-sdk-core-1.12.262 sources), so the
+ * Spark 3.5 row cannot use Pod Identity (IRSA works there).
+ */
+export function podIdentityCredentialsProvider(r: SparkRuntime): string | undefined {
+    return r.awsSdk === "v2" ? "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider" : undefined;
+}

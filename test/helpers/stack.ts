@@ -48,6 +48,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             return { secret: `fake-secret-for-${name}` };
         case "aws:s3/bucket:Bucket":
             return { bucket: inputs.bucket ?? name, arn: `arn:aws:s3:::${inputs.bucket ?? name}` };
+        case "aws:iam/role:Role":
+            return { name: inputs.name ?? name, arn: `arn:aws:iam::123456789012:role/spark-s3/${name}` };
+        case "aws:efs/fileSystem:FileSystem":
+            return { arn: `arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-${name}` };
         case "aws:iam/user:User":
             return { name: inputs.name ?? name, arn: `arn:aws:iam::123456789012:user/${name}` };
         case "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication":
@@ -97,7 +101,8 @@ export async function runProgram(
     opts: { settleMs?: number; configFile?: string } = {},
 ): Promise<ProgramRun> {
     const resources: MockResource[] = [];
-    const config = stackConfig(stack, overrides, opts.configFile);
+    // The preview-time read of the staging storage class needs a cluster: off unless a test asks.
+    const config = stackConfig(stack, { "spark-s3:stagingStorageClassCheck": false, ...overrides }, opts.configFile);
     pulumi.runtime.setAllConfig(config, secretKeys);
     await pulumi.runtime.setMocks(
         {
@@ -118,6 +123,30 @@ export async function runProgram(
                 return { id, state };
             },
             call(args) {
+                // The AWS reads the program makes (EKS Pod Identity/IRSA, EFS): a cluster with two
+                // zones, each with a private and a public subnet.
+                switch (args.token) {
+                    case "aws:eks/getCluster:getCluster":
+                        return {
+                            name: args.inputs.name,
+                            vpcConfig: {
+                                vpcId: "vpc-0123",
+                                subnetIds: ["subnet-a-private", "subnet-a-public", "subnet-b-private", "subnet-b-public"],
+                                clusterSecurityGroupId: "sg-cluster",
+                            },
+                            identities: [{ oidcs: [{ issuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789" }] }],
+                        };
+                    case "aws:ec2/getSubnet:getSubnet": {
+                        const id = String(args.inputs.id);
+                        return {
+                            id,
+                            availabilityZone: id.includes("-a-") ? "eu-west-1a" : "eu-west-1b",
+                            mapPublicIpOnLaunch: id.endsWith("public"),
+                        };
+                    }
+                    case "aws:index/getCallerIdentity:getCallerIdentity":
+                        return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/ci", userId: "AIDA" };
+                }
                 throw new Error(`strict mocks: unexpected call ${args.token}`);
             },
         },

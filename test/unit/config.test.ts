@@ -33,7 +33,7 @@ describe("stack config", () => {
         const dev = parseStackConfig(raw("dev"), "dev");
         assert.equal(dev.objectStore, "aws");
         assert.equal(dev.aws.region, "eu-west-1");
-        assert.equal(dev.staging.storageClass, "efs-sc");
+        assert.deepEqual([dev.aws.auth, dev.aws.efs, dev.aws.eksClusterName], ["podIdentity", "create", "spark-dev"]);
         assert.equal(dev.spark.committer, "directory");
         const fb = parseStackConfig(raw("flashblade"), "flashblade");
         assert.equal(fb.staging.storageClass, "px-fb-direct-access-nfsv4");
@@ -174,7 +174,7 @@ describe("stack config", () => {
         [
             "no RWX storage class and no hostPath",
             "dev",
-            { "spark-s3:stagingStorageClass": "" },
+            { "spark-s3:stagingStorageClass": "", "spark-s3:efs": "existing" },
             /spark-s3:stagingStorageClass: is empty and stagingHostPath is not set/,
         ],
         [

@@ -37,8 +37,14 @@ describe("review stacks (Pulumi.pr.yaml)", () => {
         assert.equal(ns.metadata.labels["spark-s3.io/spark-jobs"], "enabled", "dev's operator watches it by label");
     });
 
-    it("gets its own IAM key, scoped to its own prefix", () => {
-        const doc = JSON.parse(run.one("aws:iam/userPolicy:UserPolicy").inputs.policy);
+    it("gets its own IAM role through EKS Pod Identity (no key), scoped to its own prefix, and dev's EFS class", () => {
+        const assoc = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation").inputs;
+        assert.deepEqual([assoc.clusterName, assoc.namespace, assoc.serviceAccount], ["spark-dev", `spark-${REVIEW}`, "spark"]);
+        assert.equal(run.byType("aws:iam/accessKey:AccessKey").length, 0);
+        assert.equal(run.byType("aws:efs/fileSystem:FileSystem").length, 0, "no file system per pull request");
+        const claim = run.byType("kubernetes:core/v1:PersistentVolumeClaim")[0].inputs;
+        assert.equal(claim.spec.storageClassName, "spark-s3-efs-dev");
+        const doc = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
         const objects = doc.Statement.find((s: any) => s.Sid === "ReadWriteCommitObjects").Resource;
         assert.deepEqual(objects, [
             `arn:aws:s3:::acme-spark-s3-dev-data/review/${REVIEW}`,

@@ -17,11 +17,17 @@ async function isSecret(o: unknown): Promise<boolean> {
     return pulumi.Output.isInstance(o) && (await pulumi.isSecret(o as pulumi.Output<unknown>));
 }
 
-for (const stack of ["local", "dev"]) {
-    describe(`secrets (${stack})`, () => {
+// The stores that give Spark a key pair: local's MinIO, and AWS with awsAuth accessKey (the
+// identity modes give none: test/unit/aws-identity.test.ts).
+const KEYED: [string, Record<string, unknown>][] = [
+    ["local", {}],
+    ["dev", { "spark-s3:awsAuth": "accessKey" }],
+];
+for (const [stack, overrides] of KEYED) {
+    describe(`secrets (${stack}${Object.keys(overrides).length ? `, ${JSON.stringify(overrides)}` : ""})`, () => {
         let run: ProgramRun;
         before(async () => {
-            run = await runProgram(stack);
+            run = await runProgram(stack, overrides);
         });
 
         it("exports the secret key as a Pulumi secret, the key id (an identifier) as plain, like the key resource's id", async () => {

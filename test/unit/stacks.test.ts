@@ -208,8 +208,8 @@ describe("stack dev (AWS S3 + IAM on EKS)", () => {
         assert.equal(run.byType("aws:s3/bucketVersioning:BucketVersioning").length, 1);
     });
 
-    it("gives Spark an IAM key with a least-privilege policy: no s3:*, no * resource", () => {
-        const doc = JSON.parse(run.one("aws:iam/userPolicy:UserPolicy").inputs.policy);
+    it("gives Spark's pods an IAM role with a least-privilege policy: no s3:*, no * resource", () => {
+        const doc = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
         const actions = doc.Statement.flatMap((s: any) => s.Action);
         const resources = doc.Statement.flatMap((s: any) => s.Resource);
         assert.ok(!actions.some((a: string) => a === "s3:*" || a === "*"), actions.join(","));
@@ -218,8 +218,8 @@ describe("stack dev (AWS S3 + IAM on EKS)", () => {
         assert.ok(actions.includes("s3:AbortMultipartUpload"), "committers abort uploads");
     });
 
-    it("uses the efs-sc storage class for the staging claim and the AWS endpoint by region", () => {
-        assert.equal(stagingClaim(run).inputs.spec.storageClassName, "efs-sc");
+    it("stages on the EFS class the stack creates, and reaches S3 by region", () => {
+        assert.equal(stagingClaim(run).inputs.spec.storageClassName, "spark-s3-efs-dev");
         assert.equal(run.byType("kubernetes:core/v1:PersistentVolume").length, 0);
         const c = sparkApp(run).spec.sparkConf;
         assert.equal(c["spark.hadoop.fs.s3a.endpoint.region"], "eu-west-1");
