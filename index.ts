@@ -13,7 +13,8 @@ import { createObjectStore } from "./components/object-store";
 import { s3aAuthOf } from "./components/object-store/types";
 import { SparkOperator } from "./components/operator";
 import { S3Credentials } from "./components/s3-credentials";
-import { S3Trust, trustJavaOptions } from "./components/s3-trust";
+import { HistoryServer, driverPodMonitor, eventLogDir, observabilityConf } from "./components/history-server";
+import { S3Trust, sparkTrustAdditions, trustJavaOptions } from "./components/s3-trust";
 import { S3A_BUFFER_PATH, S3A_BUFFER_VOLUME, sparkConfFor } from "./components/s3a-profile";
 import { appNameFor } from "./components/spark-job";
 import { StagingVolume } from "./components/staging-volume";
@@ -46,6 +47,7 @@ const operator = new SparkOperator("spark", {
     serviceAccountAnnotations: store.serviceAccountAnnotations,
     chart: cfg.operator.chart,
     imageRegistry: cfg.imageRegistry,
+    podMonitor: cfg.observability.prometheusOperator,
 });
 
 // The key pair in a Kubernetes Secret, where the store gives one (not with an EKS pod identity).
@@ -110,7 +112,9 @@ const staging = new StagingVolume(
     { dependsOn: operator.ready },
 );
 
-const sparkConf = pulumi.all([store.endpoint, staging.claimName]).apply(([endpoint, claimName]) =>
+// Every job writes its event log to the stack's own prefix and serves Prometheus metrics.
+const eventsDir = store.bucket.apply((b) => eventLogDir(b, cfg.dataPrefix));
+const sparkConf = pulumi.all([store.endpoint, staging.claimName, eventsDir]).apply(([endpoint, claimName, events]) =>
     sparkConfFor({
         endpoint,
         committer: cfg.spark.committer,
@@ -121,7 +125,7 @@ const sparkConf = pulumi.all([store.endpoint, staging.claimName]).apply(([endpoi
         credentials: credentials?.ref,
         auth: s3aAuthOf(store),
         packages: cfg.spark.image === "",
-        overrides: cfg.spark.confOverrides,
+        overrides: { ...observabilityConf(events), ...cfg.spark.confOverrides },
         javaOptions: trust ? trustJavaOptions() : undefined,
     }),
 );
@@ -162,6 +166,46 @@ const doglover = new DogLover(
     { dependsOn: [...store.ready, ...(credentials ? [credentials] : []), ...staging.ready, ...operator.ready, ...(trust ? [trust] : [])] },
 );
 
+// The History Server on the event logs, with its own (narrower) identity on the store.
+const reader = cfg.observability.historyServer ? store.eventLogReader : undefined;
+const readerCredentials = reader?.keys
+    ? new S3Credentials(
+          "history-s3-credentials",
+          {
+              namespace: operator.jobNamespace,
+              secretName: "spark-history-s3-credentials",
+              accessKeyId: reader.keys.accessKeyId,
+              secretAccessKey: reader.keys.secretAccessKey,
+          },
+          { dependsOn: operator.ready },
+      )
+    : undefined;
+const history = reader
+    ? new HistoryServer(
+          "history",
+          {
+              namespace: operator.jobNamespace,
+              image: sparkImage,
+              jobConf: sparkConf,
+              eventLogDir: eventsDir,
+              retentionDays: cfg.observability.eventLogRetentionDays,
+              access: {
+                  credentialsSecret: readerCredentials?.ref.secretName,
+                  serviceAccountAnnotations: reader.serviceAccountAnnotations,
+                  canDelete: reader.canDelete,
+              },
+              trust: trust ? sparkTrustAdditions(trust.configMapName, sparkImage) : undefined,
+              javaOptions: trust ? trustJavaOptions() : undefined,
+              resources: { cpu: "100m", memory: cfg.observability.historyServerMemory },
+          },
+          // The event log directory exists once the seed has run.
+          { dependsOn: [doglover.seed, ...reader.ready, ...(readerCredentials ? [readerCredentials] : []), ...operator.ready] },
+      )
+    : undefined;
+if (cfg.observability.prometheusOperator) {
+    driverPodMonitor("spark-drivers", operator.jobNamespace, { dependsOn: operator.ready });
+}
+
 export const objectStore = store.kind;
 export const bucket = store.bucket;
 export const s3Endpoint = store.endpoint;
@@ -178,4 +222,7 @@ export const output = doglover.paths.output;
 export const aggregates = doglover.paths.aggregates;
 export const rejects = doglover.paths.rejects;
 export const statusCommand = pulumi.interpolate`kubectl -n ${operator.jobNamespace} get sparkapplication ${appName} -w`;
+export const eventLogDirectory = eventsDir;
+export const historyServerUrl = history?.url;
+export const historyServerPortForward = history?.portForward;
 export const followCommand = pulumi.interpolate`kubectl -n ${operator.jobNamespace} wait --for=create pod/${appName}-driver --timeout=10m && kubectl -n ${operator.jobNamespace} logs -f ${appName}-driver`;

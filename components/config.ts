@@ -119,6 +119,15 @@ export interface StackConfig {
     readonly doglover: {
         readonly sampleRecords: number;
     };
+    readonly observability: {
+        /** A Spark History Server on the event logs (they are written either way). */
+        readonly historyServer: boolean;
+        /** The History Server's cleaner deletes event logs older than this. */
+        readonly eventLogRetentionDays: number;
+        readonly historyServerMemory: string;
+        /** The cluster has the Prometheus operator's CRDs: create PodMonitors. */
+        readonly prometheusOperator: boolean;
+    };
 }
 
 /** One config problem: the key (without project prefix), what is wrong, a valid example. */
@@ -497,6 +506,12 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         ),
         doglover: {
             sampleRecords: r.int("sampleRecords", "spark-s3:sampleRecords: 20000", 100, 50_000_000),
+        },
+        observability: {
+            historyServer: r.bool("historyServer", "spark-s3:historyServer: true"),
+            eventLogRetentionDays: r.int("eventLogRetentionDays", "spark-s3:eventLogRetentionDays: 30", 1, 3650),
+            historyServerMemory: r.string("historyServerMemory", "spark-s3:historyServerMemory: 1Gi", quantity),
+            prometheusOperator: r.bool("prometheusOperator", "spark-s3:prometheusOperator: false"),
         },
     };
 

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SparkRuntime } from "../policy/s3a/versions";
 import { helperJob } from "./batch-job";
 import type { EndpointFacts } from "./s3a-profile";
+import { eventLogMarkerKey } from "./history-server";
 import { mcTrustAdditions, sparkTrustAdditions } from "./s3-trust";
 import { SparkJob, jobFilesAdditions, mergePodAdditions, type SparkPodResources } from "./spark-job";
 
@@ -90,6 +91,8 @@ export function uploadContainer(
     x: {
         url: pulumi.Input<string>;
         inputKey: pulumi.Input<string>;
+        /** `<bucket>/<prefix>/spark-events/`: the event log directory's marker (Spark needs it to exist). */
+        eventsKey: pulumi.Input<string>;
         credentialsSecret?: pulumi.Input<string>;
         instance?: pulumi.Input<string>;
         trustMounts: k8s.types.input.core.v1.VolumeMount[];
@@ -97,6 +100,7 @@ export function uploadContainer(
 ): k8s.types.input.core.v1.Container {
     const common = [
         { name: "INPUT_KEY", value: x.inputKey },
+        { name: "EVENTS_KEY", value: x.eventsKey },
         ...(x.instance !== undefined ? [{ name: "BUCKET_INSTANCE", value: x.instance }] : []),
     ];
     const volumeMounts = [{ name: "data", mountPath: "/data" }];
@@ -104,7 +108,11 @@ export function uploadContainer(
         return {
             name: "upload",
             image: uploader.image,
-            command: ["sh", "-c", 'set -eu; aws s3 cp --no-progress /data/tweets.jsonl "s3://$INPUT_KEY"'],
+            command: [
+                "sh",
+                "-c",
+                'set -eu; aws s3 cp --no-progress /data/tweets.jsonl "s3://$INPUT_KEY"; aws s3api put-object --bucket "${EVENTS_KEY%%/*}" --key "${EVENTS_KEY#*/}" >/dev/null',
+            ],
             env: [
                 ...common,
                 { name: "AWS_REGION", value: uploader.region },
@@ -120,7 +128,8 @@ export function uploadContainer(
         command: [
             "sh",
             "-c",
-            'set -eu; mc alias set s3 "$S3_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null; mc cp /data/tweets.jsonl "s3/$INPUT_KEY"',
+            // mc mb of a path under an existing bucket puts the directory marker (an empty "<key>/" object).
+            'set -eu; mc alias set s3 "$S3_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null; mc cp /data/tweets.jsonl "s3/$INPUT_KEY"; mc mb --ignore-existing "s3/$EVENTS_KEY"',
         ],
         env: [{ name: "S3_URL", value: x.url }, ...common, { name: "MC_CONFIG_DIR", value: MC_CONFIG_DIR }, ...keyEnv(x.credentialsSecret)],
         volumeMounts: [...volumeMounts, ...x.trustMounts],
@@ -150,6 +159,8 @@ export function inputFingerprint(records: number): string {
  */
 export class DogLover extends pulumi.ComponentResource {
     readonly job: SparkJob;
+    /** The seed Job: after it, the input and the event log directory exist. */
+    readonly seed: k8s.batch.v1.Job;
     readonly paths: pulumi.Output<DogLoverPaths>;
 
     constructor(name: string, args: DogLoverArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -165,11 +176,12 @@ export class DogLover extends pulumi.ComponentResource {
         );
         this.paths = pulumi.output(args.bucket).apply((b) => dogLoverPaths(b, args.dataPrefix));
         const inputKey = pulumi.interpolate`${args.bucket}/${args.dataPrefix}/input/tweets.jsonl`;
+        const eventsKey = pulumi.interpolate`${args.bucket}/${eventLogMarkerKey(args.dataPrefix)}`;
 
         // Spark pods build a truststore from the CA at start; mc reads it from its config dir.
         const trust = args.trustConfigMap !== undefined ? sparkTrustAdditions(args.trustConfigMap, args.image) : undefined;
         const mcTrust = args.trustConfigMap !== undefined ? mcTrustAdditions(args.trustConfigMap, MC_CONFIG_DIR) : undefined;
-        const seed = helperJob(
+        const seed = (this.seed = helperJob(
             `${name}-seed`,
             {
                 namespace: args.namespace,
@@ -197,6 +209,7 @@ export class DogLover extends pulumi.ComponentResource {
                         uploadContainer(args.uploader, {
                             url: pulumi.output(args.endpoint).apply(clientUrl),
                             inputKey,
+                            eventsKey,
                             credentialsSecret: args.credentialsSecret,
                             // Ties the Job to the bucket it fills: a new bucket, a new seed.
                             instance: args.storeInstance,
@@ -212,7 +225,7 @@ export class DogLover extends pulumi.ComponentResource {
                 deadlineSeconds: args.seedDeadlineSeconds,
             },
             { parent: this },
-        );
+        ));
 
         this.job = new SparkJob(
             `${name}-job`,

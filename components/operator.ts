@@ -61,6 +61,8 @@ export interface SparkOperatorArgs {
     chart: ChartSource;
     /** Registry mirror for the operator's images ("" for ghcr.io). */
     imageRegistry: string;
+    /** The cluster has the Prometheus operator's CRDs: the chart creates the operator's PodMonitor. */
+    podMonitor?: boolean;
 }
 
 /**
@@ -76,7 +78,7 @@ export const SPARK_DRIVER_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
 ];
 
 /** The chart's values, as Pulumi passes them to Helm (keys checked against the chart's values.yaml). */
-export function operatorValues(args: Pick<SparkOperatorArgs, "jobNamespace" | "serviceAccountName" | "imageRegistry">) {
+export function operatorValues(args: Pick<SparkOperatorArgs, "jobNamespace" | "serviceAccountName" | "imageRegistry" | "podMonitor">) {
     const registry = mirroredRegistry(OPERATOR_IMAGE_REGISTRY, args.imageRegistry);
     return {
         image: { registry },
@@ -95,6 +97,9 @@ export function operatorValues(args: Pick<SparkOperatorArgs, "jobNamespace" | "s
             rbac: { create: false },
         },
         hook: { upgradeCrd: true, image: { registry } },
+        // The controller's own metrics (submissions, running/failed apps, latencies) on :8080/metrics;
+        // its PodMonitor only when the Prometheus operator's CRDs exist (the chart fails otherwise).
+        prometheus: { metrics: { enable: true }, podMonitor: { create: args.podMonitor ?? false } },
     };
 }
 

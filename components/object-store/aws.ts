@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EndpointFacts } from "../s3a-profile";
-import type { ObjectStore, StoreKeys } from "./types";
+import { EVENTS_DIR } from "../history-server";
+import type { ObjectStore, ReaderIdentity, StoreKeys } from "./types";
 
 /**
  * How Spark authenticates to S3 on AWS (config awsAuth):
@@ -85,8 +86,10 @@ export interface AwsObjectStoreArgs {
     noncurrentVersionExpirationDays?: number;
     tags?: Record<string, string>;
     auth: AwsAuth;
-    /** For podIdentity and irsa. */
+    /** For podIdentity and irsa: the cluster and the Spark service account. */
     eks?: EksIdentityArgs;
+    /** A second, narrower identity for the History Server (its service account with a pod identity). */
+    eventLogReader?: { serviceAccount: string };
 }
 
 /** Where review stacks keep their data in the shared bucket (expired by the owner's lifecycle). */
@@ -135,6 +138,37 @@ export function sparkBucketPolicy(bucket: string, prefix: string) {
     };
 }
 
+/**
+ * What the History Server may do: list, read and delete (its cleaner) the event logs under
+ * `<prefix>/spark-events/`, nothing else: no writes, no other data. Listing is scoped the way
+ * sparkBucketPolicy scopes it (ListBucket with s3:prefix); S3A probes the directory itself with
+ * HEAD (GetObject on the key without the slash) and LIST (prefix with the slash).
+ * test/unit/aws-iam.test.ts evaluates it against the requests S3A makes.
+ */
+export function eventLogReaderPolicy(bucket: string, prefix: string) {
+    const arn = `arn:aws:s3:::${bucket}`;
+    const events = `${prefix}/${EVENTS_DIR}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ListTheEventLogs",
+                Effect: "Allow",
+                Action: ["s3:ListBucket"],
+                Resource: [arn],
+                Condition: { StringLike: { "s3:prefix": [`${events}/*`, events] } },
+            },
+            { Sid: "LocateTheBucket", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [arn] },
+            {
+                Sid: "ReadAndCleanEventLogs",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:DeleteObject"],
+                Resource: [`${arn}/${events}`, `${arn}/${events}/*`],
+            },
+        ],
+    };
+}
+
 /** Deny any request that does not use TLS. */
 export function tlsOnlyBucketPolicy(bucket: string) {
     const arn = `arn:aws:s3:::${bucket}`;
@@ -164,6 +198,7 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
     readonly roleArn?: pulumi.Output<string>;
     /** Annotations the Spark service account needs (irsa: the role ARN). */
     readonly serviceAccountAnnotations?: pulumi.Output<Record<string, string>>;
+    readonly eventLogReader?: ReaderIdentity;
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: AwsObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -174,53 +209,76 @@ export class AwsObjectStore extends pulumi.ComponentResource implements ObjectSt
         const bucketName = args.existingBucket ? pulumi.output(args.bucketName) : this.createBucket(name, args, tags).bucket;
         const policy = bucketName.apply((b) => JSON.stringify(sparkBucketPolicy(b, args.dataPrefix)));
 
-        if (args.auth === "accessKey") {
-            const user = new aws.iam.User(`${name}-spark-user`, { path: "/spark-s3/", tags }, { parent: this });
-            const userPolicy = new aws.iam.UserPolicy(`${name}-spark-policy`, { user: user.name, policy }, { parent: user });
-            const key = new aws.iam.AccessKey(
-                `${name}-spark-key`,
-                { user: user.name },
-                { parent: user, additionalSecretOutputs: ["secret"] },
+        const spark = this.identity(name, "spark", args, policy, args.eks?.serviceAccount);
+        this.keys = spark.keys;
+        this.roleArn = spark.roleArn;
+        this.serviceAccountAnnotations = spark.serviceAccountAnnotations;
+        this.ready.push(...spark.ready);
+        if (args.eventLogReader) {
+            const reader = this.identity(
+                name,
+                "history",
+                args,
+                bucketName.apply((b) => JSON.stringify(eventLogReaderPolicy(b, args.dataPrefix))),
+                args.eventLogReader.serviceAccount,
             );
-            this.ready.push(userPolicy, key);
-            this.keys = { accessKeyId: key.id, secretAccessKey: pulumi.secret(key.secret) };
-        } else {
-            const eks = args.eks;
-            if (!eks) throw new Error(`awsAuth ${args.auth} needs the EKS cluster (spark-s3:eksClusterName)`);
-            const assumeRolePolicy =
-                args.auth === "podIdentity"
-                    ? JSON.stringify(podIdentityTrustPolicy())
-                    : pulumi
-                          .all([aws.getCallerIdentityOutput({}, { parent: this }).accountId, eks.oidcIssuer])
-                          .apply(([account, issuer]) =>
-                              JSON.stringify(irsaTrustPolicy(account, issuer, eks.namespace, eks.serviceAccount)),
-                          );
-            const role = new aws.iam.Role(`${name}-spark-role`, { path: "/spark-s3/", assumeRolePolicy, tags }, { parent: this });
-            const rolePolicy = new aws.iam.RolePolicy(`${name}-spark-policy`, { role: role.name, policy }, { parent: role });
-            this.ready.push(role, rolePolicy);
-            if (args.auth === "podIdentity") {
-                this.ready.push(
-                    new aws.eks.PodIdentityAssociation(
-                        `${name}-spark-pod-identity`,
-                        {
-                            clusterName: eks.clusterName,
-                            namespace: eks.namespace,
-                            serviceAccount: eks.serviceAccount,
-                            roleArn: role.arn,
-                            tags,
-                        },
-                        { parent: role },
-                    ),
-                );
-            } else {
-                this.serviceAccountAnnotations = role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }));
-            }
-            this.roleArn = role.arn;
+            this.eventLogReader = { ...reader, canDelete: true };
         }
 
         this.bucket = bucketName;
         this.endpoint = pulumi.output<EndpointFacts>({ region: args.region, pathStyle: false, tls: true });
         this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint, roleArn: this.roleArn });
+    }
+
+    /**
+     * An identity with `policy`: an IAM user and key (accessKey), or a role that the service
+     * account's pods assume (podIdentity: an association; irsa: the trust policy and the
+     * annotation). `who` names the resources (`<name>-spark-user`, `<name>-history-role`, ...).
+     */
+    private identity(
+        name: string,
+        who: string,
+        args: AwsObjectStoreArgs,
+        policy: pulumi.Input<string>,
+        serviceAccount: string | undefined,
+    ): Omit<ReaderIdentity, "canDelete"> & { roleArn?: pulumi.Output<string> } {
+        const tags = { "spark-s3:stack": pulumi.getStack(), ...args.tags };
+        if (args.auth === "accessKey") {
+            const user = new aws.iam.User(`${name}-${who}-user`, { path: "/spark-s3/", tags }, { parent: this });
+            const userPolicy = new aws.iam.UserPolicy(`${name}-${who}-policy`, { user: user.name, policy }, { parent: user });
+            const key = new aws.iam.AccessKey(
+                `${name}-${who}-key`,
+                { user: user.name },
+                { parent: user, additionalSecretOutputs: ["secret"] },
+            );
+            return { keys: { accessKeyId: key.id, secretAccessKey: pulumi.secret(key.secret) }, ready: [userPolicy, key] };
+        }
+        const eks = args.eks;
+        if (!eks || !serviceAccount) throw new Error(`awsAuth ${args.auth} needs the EKS cluster (spark-s3:eksClusterName)`);
+        const assumeRolePolicy =
+            args.auth === "podIdentity"
+                ? JSON.stringify(podIdentityTrustPolicy())
+                : pulumi
+                      .all([aws.getCallerIdentityOutput({}, { parent: this }).accountId, eks.oidcIssuer])
+                      .apply(([account, issuer]) => JSON.stringify(irsaTrustPolicy(account, issuer, eks.namespace, serviceAccount)));
+        const role = new aws.iam.Role(`${name}-${who}-role`, { path: "/spark-s3/", assumeRolePolicy, tags }, { parent: this });
+        const rolePolicy = new aws.iam.RolePolicy(`${name}-${who}-policy`, { role: role.name, policy }, { parent: role });
+        const ready: pulumi.Resource[] = [role, rolePolicy];
+        if (args.auth === "podIdentity") {
+            ready.push(
+                new aws.eks.PodIdentityAssociation(
+                    `${name}-${who}-pod-identity`,
+                    { clusterName: eks.clusterName, namespace: eks.namespace, serviceAccount, roleArn: role.arn, tags },
+                    { parent: role },
+                ),
+            );
+            return { ready, roleArn: role.arn };
+        }
+        return {
+            ready,
+            roleArn: role.arn,
+            serviceAccountAnnotations: role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn })),
+        };
     }
 
     /** The bucket and its hygiene: public access block, ownership, encryption, lifecycle, TLS-only. */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FlashBladeConnection } from "../flashblade/client";
 import { FlashBladeBucket, ObjectStoreAccessKey, ObjectStoreAccount, ObjectStoreUser } from "../flashblade/resources";
 import type { EndpointFacts } from "../s3a-profile";
-import type { ObjectStore, StoreKeys } from "./types";
+import type { ObjectStore, ReaderIdentity, StoreKeys } from "./types";
 
 /**
  * The built-in access policies Spark needs: read, write, list and delete objects (commits,
@@ -17,6 +17,13 @@ export const SPARK_POLICIES = [
     "pure:policy/object-write",
     "pure:policy/object-delete",
 ];
+/**
+ * The History Server's user: read and list only. FlashBlade's built-in policies have no
+ * "delete under one prefix", and object-delete would reach every object of the account, so this
+ * key cannot delete and the server's cleaner stays off (event logs are kept until deleted; the
+ * README says how).
+ */
+export const EVENT_LOG_READER_POLICIES = ["pure:policy/bucket-info", "pure:policy/object-list", "pure:policy/object-read"];
 export const FULL_ACCESS_POLICY = "pure:policy/full-access";
 
 export interface FlashBladeObjectStoreArgs {
@@ -35,6 +42,8 @@ export interface FlashBladeObjectStoreArgs {
     eradicateOnDelete: boolean;
     /** Change to rotate the access key. */
     keyRotation: string;
+    /** Also create a read-only user and key for the History Server (`<user>-history`). */
+    eventLogReader: boolean;
 }
 
 /** A FlashBlade account, a Spark user with explicit policies, its access key and the bucket. */
@@ -44,6 +53,7 @@ export class FlashBladeObjectStore extends pulumi.ComponentResource implements O
     readonly endpoint: pulumi.Output<EndpointFacts>;
     readonly keys: StoreKeys;
     readonly instance: pulumi.Output<string>;
+    readonly eventLogReader?: ReaderIdentity;
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: FlashBladeObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -84,6 +94,24 @@ export class FlashBladeObjectStore extends pulumi.ComponentResource implements O
             { parent: this, dependsOn: [account] },
         );
         this.ready = [account, user, key, bucket];
+        if (args.eventLogReader) {
+            const readerName = `${args.account}/${args.user}-history`;
+            const reader = new ObjectStoreUser(
+                `${name}-history-user`,
+                { connection, name: readerName, fullAccess: false, policies: EVENT_LOG_READER_POLICIES, adoptExisting: false },
+                { parent: this, dependsOn: [account] },
+            );
+            const readerKey = new ObjectStoreAccessKey(
+                `${name}-history-key`,
+                { connection, user: readerName, rotation: args.keyRotation },
+                { parent: this, dependsOn: [reader] },
+            );
+            this.eventLogReader = {
+                keys: { accessKeyId: readerKey.accessKeyId, secretAccessKey: pulumi.secret(readerKey.secretAccessKey) },
+                canDelete: false,
+                ready: [reader, readerKey],
+            };
+        }
         this.bucket = pulumi.output(args.bucketName);
         this.endpoint = pulumi.output<EndpointFacts>({
             url: args.dataUrl,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { EksClusterFacts } from "../efs-staging";
+import { HISTORY_SERVICE_ACCOUNT } from "../history-server";
 import { mirrored } from "../images";
 import { AwsObjectStore } from "./aws";
 import { FlashBladeObjectStore } from "./flashblade";
@@ -41,6 +42,7 @@ export function createObjectStore(
                                   namespace: cfg.jobNamespace,
                                   serviceAccount: cfg.serviceAccount,
                               },
+                    eventLogReader: cfg.observability.historyServer ? { serviceAccount: HISTORY_SERVICE_ACCOUNT } : undefined,
                 },
                 opts,
             );
@@ -57,6 +59,7 @@ export function createObjectStore(
                     storageClass: cfg.minio.storageClass,
                     region: cfg.s3Region,
                     setupDeadlineSeconds: cfg.setupJobDeadlineSeconds,
+                    eventLogReader: cfg.observability.historyServer,
                 },
                 opts,
             );
@@ -88,6 +91,7 @@ export function createObjectStore(
                     versioning: cfg.bucketVersioning,
                     eradicateOnDelete: fb.eradicateOnDelete,
                     keyRotation: fb.keyRotation,
+                    eventLogReader: cfg.observability.historyServer,
                 },
                 opts,
             );

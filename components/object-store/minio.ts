@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { helperJob } from "../batch-job";
 import type { EndpointFacts } from "../s3a-profile";
-import type { ObjectStore, StoreKeys } from "./types";
+import { EVENTS_DIR } from "../history-server";
+import type { ObjectStore, ReaderIdentity, StoreKeys } from "./types";
 
 export interface MinioObjectStoreArgs {
     namespace: string;
@@ -18,6 +19,8 @@ export interface MinioObjectStoreArgs {
     region: string;
     /** Deadline of the setup Job (it is failed by Kubernetes after this). */
     setupDeadlineSeconds: number;
+    /** Also create the History Server's key (read and delete event logs only). */
+    eventLogReader: boolean;
 }
 
 export const MINIO_PORT = 9000;
@@ -36,6 +39,31 @@ export function minioSparkPolicy(bucket: string, prefix: string) {
                 Effect: "Allow",
                 Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
                 Resource: [`arn:aws:s3:::${bucket}/${prefix}`, `arn:aws:s3:::${bucket}/${prefix}/*`],
+            },
+        ],
+    };
+}
+
+/**
+ * MinIO policy of the History Server's key: list, read and delete (its cleaner) the event logs
+ * under `<prefix>/spark-events/`; no writes, no other data (as eventLogReaderPolicy on AWS).
+ */
+export function minioEventLogReaderPolicy(bucket: string, prefix: string) {
+    const events = `${prefix}/${EVENTS_DIR}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Action: ["s3:ListBucket"],
+                Resource: [`arn:aws:s3:::${bucket}`],
+                Condition: { StringLike: { "s3:prefix": [`${events}/*`, events] } },
+            },
+            { Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [`arn:aws:s3:::${bucket}`] },
+            {
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:DeleteObject"],
+                Resource: [`arn:aws:s3:::${bucket}/${events}`, `arn:aws:s3:::${bucket}/${events}/*`],
             },
         ],
     };
@@ -68,6 +96,13 @@ mc admin policy create store "$POLICY_NAME" "$policy_file"
 : > "$policy_file"
 mc admin user add store "$SPARK_ACCESS_KEY" "$SPARK_SECRET_KEY"
 mc admin policy attach store "$POLICY_NAME" --user "$SPARK_ACCESS_KEY"
+if [ -n "\${HISTORY_ACCESS_KEY:-}" ]; then
+  printf '%s' "$HISTORY_POLICY" > "$policy_file"
+  mc admin policy create store "$POLICY_NAME-history" "$policy_file"
+  : > "$policy_file"
+  mc admin user add store "$HISTORY_ACCESS_KEY" "$HISTORY_SECRET_KEY"
+  mc admin policy attach store "$POLICY_NAME-history" --user "$HISTORY_ACCESS_KEY"
+fi
 echo "bucket $BUCKET ready; Spark key has policy $POLICY_NAME"
 `;
 
@@ -80,6 +115,7 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
     readonly bucket: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<EndpointFacts>;
     readonly keys: StoreKeys;
+    readonly eventLogReader?: ReaderIdentity;
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: MinioObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -95,6 +131,16 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
             { parent: this },
         );
         const sparkSecret = new random.RandomPassword(`${name}-spark-secret-key`, { length: 40, special: false }, { parent: this });
+        const reader = args.eventLogReader
+            ? {
+                  key: new random.RandomString(
+                      `${name}-history-access-key`,
+                      { length: 20, special: false, lower: false },
+                      { parent: this },
+                  ),
+                  secret: new random.RandomPassword(`${name}-history-secret-key`, { length: 40, special: false }, { parent: this }),
+              }
+            : undefined;
 
         const rootSecret = new k8s.core.v1.Secret(
             `${name}-root`,
@@ -174,6 +220,7 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
                     ROOT_PASSWORD: rootPassword.result,
                     SPARK_ACCESS_KEY: pulumi.secret(sparkKey.result),
                     SPARK_SECRET_KEY: sparkSecret.result,
+                    ...(reader ? { HISTORY_ACCESS_KEY: pulumi.secret(reader.key.result), HISTORY_SECRET_KEY: reader.secret.result } : {}),
                 },
             },
             { parent: this, additionalSecretOutputs: ["data", "stringData"] },
@@ -194,6 +241,14 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
                                 { name: "BUCKET", value: args.bucketName },
                                 { name: "POLICY_NAME", value: policyName },
                                 { name: "SPARK_POLICY", value: JSON.stringify(minioSparkPolicy(args.bucketName, args.dataPrefix)) },
+                                ...(reader
+                                    ? [
+                                          {
+                                              name: "HISTORY_POLICY",
+                                              value: JSON.stringify(minioEventLogReaderPolicy(args.bucketName, args.dataPrefix)),
+                                          },
+                                      ]
+                                    : []),
                                 { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
                             ],
                             envFrom: [{ secretRef: { name: setupSecret.metadata.name } }],
@@ -209,6 +264,13 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
         this.bucket = pulumi.output(args.bucketName);
         this.endpoint = pulumi.output<EndpointFacts>({ url, region: args.region, pathStyle: true, tls: false });
         this.keys = { accessKeyId: sparkKey.result, secretAccessKey: pulumi.secret(sparkSecret.result) };
+        if (reader) {
+            this.eventLogReader = {
+                keys: { accessKeyId: reader.key.result, secretAccessKey: pulumi.secret(reader.secret.result) },
+                canDelete: true,
+                ready: [setup],
+            };
+        }
         this.registerOutputs({ bucket: this.bucket, endpoint: this.endpoint });
     }
 }

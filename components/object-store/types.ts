@@ -26,8 +26,23 @@ export interface ObjectStore {
      * it (the sample-data seed) runs again. Undefined where the store cannot tell.
      */
     readonly instance?: pulumi.Output<string>;
+    /** The History Server's identity on the event logs (`<prefix>/spark-events/`), if asked for. */
+    readonly eventLogReader?: ReaderIdentity;
     /** Resources a job must wait for before it touches the bucket (bucket, key, policies). */
     readonly ready: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * The identity the Spark History Server reads event logs with: its own, narrower than Spark's.
+ * A key pair, or (AWS on EKS) service account annotations of a role; `canDelete` says whether
+ * it may also delete event logs (then the server's cleaner enforces the retention).
+ */
+export interface ReaderIdentity {
+    readonly keys?: StoreKeys;
+    readonly serviceAccountAnnotations?: pulumi.Output<Record<string, string>>;
+    readonly canDelete: boolean;
+    /** Resources the reader must wait for (user, key, policy, association). */
+    readonly ready: pulumi.Resource[];
 }
 
 /** How S3A authenticates to a store. */

@@ -50,13 +50,13 @@ describe("AWS workload identity (awsAuth)", () => {
         assert.deepEqual(JSON.parse(role.assumeRolePolicy), podIdentityTrustPolicy());
         assert.deepEqual(podIdentityTrustPolicy().Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
         assert.deepEqual(podIdentityTrustPolicy().Statement[0].Action, ["sts:AssumeRole", "sts:TagSession"]);
-        const assoc = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation").inputs;
+        const assoc = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "store-spark").inputs;
         assert.deepEqual([assoc.clusterName, assoc.namespace, assoc.serviceAccount], ["spark-dev", "spark-jobs", "spark"]);
         assert.equal(provider(run), "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider");
         const app = run.one(APP).inputs;
         assert.equal(app.spec.driver.serviceAccount, "spark");
         assert.equal(app.spec.executor.serviceAccount, "spark", "executors read S3 with the same identity");
-        assert.equal(run.one("kubernetes:core/v1:ServiceAccount").inputs.metadata.annotations, undefined);
+        assert.equal(run.one("kubernetes:core/v1:ServiceAccount", "spark-spark-sa").inputs.metadata.annotations, undefined);
         assertNoKeyAnywhere(run);
         assert.ok(await value<string>(run.outputs.sparkRoleArn));
     });
@@ -74,7 +74,7 @@ describe("AWS workload identity (awsAuth)", () => {
             [`${issuer}:sub`]: "system:serviceaccount:spark-jobs:spark",
         });
         assert.equal(run.byType("aws:eks/podIdentityAssociation:PodIdentityAssociation").length, 0);
-        const sa = run.one("kubernetes:core/v1:ServiceAccount").inputs;
+        const sa = run.one("kubernetes:core/v1:ServiceAccount", "spark-spark-sa").inputs;
         assert.match(sa.metadata.annotations["eks.amazonaws.com/role-arn"], /store-spark-role/);
         assert.equal(provider(run), "software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider");
         assertNoKeyAnywhere(run);
@@ -91,7 +91,10 @@ describe("AWS workload identity (awsAuth)", () => {
 
     it("accessKey: an IAM user, its key in a Kubernetes Secret, the environment provider, mc-free upload with the keys", async () => {
         const run = await runProgram("dev", { "spark-s3:awsAuth": "accessKey" });
-        assert.equal(run.byType("aws:iam/accessKey:AccessKey").length, 1);
+        assert.deepEqual(
+            run.byType("aws:iam/accessKey:AccessKey").map((k) => k.name),
+            ["store-spark-key", "store-history-key"],
+        );
         assert.equal(run.byType("aws:iam/role:Role").filter((r) => r.name === "store-spark-role").length, 0);
         assert.equal(provider(run), "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider");
         const upload = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("doglover-seed"))!.inputs.spec.template.spec

@@ -48,7 +48,7 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
             .map((n) => n.inputs.metadata.name)
             .sort();
         assert.deepEqual(names, ["minio", "spark-jobs", "spark-operator"]);
-        const sa = run.one("kubernetes:core/v1:ServiceAccount").inputs;
+        const sa = run.one("kubernetes:core/v1:ServiceAccount", "spark-spark-sa").inputs;
         assert.deepEqual([sa.metadata.name, sa.metadata.namespace], ["spark", "spark-jobs"]);
         const role = run.one("kubernetes:rbac.authorization.k8s.io/v1:Role").inputs;
         assert.ok(role.rules[0].resources.includes("pods") && role.rules[0].verbs.includes("create"));
@@ -57,16 +57,23 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
     });
 
     it("deploys MinIO with a pinned image, a volume, a service and a setup job with a bucket-scoped key", () => {
-        const dep = run.one("kubernetes:apps/v1:Deployment").inputs;
+        const dep = run.one("kubernetes:apps/v1:Deployment", "store-server").inputs;
         assert.match(dep.spec.template.spec.containers[0].image, /^quay\.io\/minio\/minio:RELEASE\./);
-        assert.equal(run.one("kubernetes:core/v1:Service").inputs.metadata.name, "minio");
+        assert.equal(run.one("kubernetes:core/v1:Service", "store-svc").inputs.metadata.name, "minio");
         const setup = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("store-setup"));
         assert.ok(setup, "MinIO setup job");
         const env = Object.fromEntries(setup!.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
         assert.equal(env.BUCKET, "doglover-local");
         const policy = JSON.parse(env.SPARK_POLICY);
         assert.deepEqual(policy.Statement[1].Resource, ["arn:aws:s3:::doglover-local/doglover", "arn:aws:s3:::doglover-local/doglover/*"]);
-        assert.equal(run.byType("random:index/randomPassword:RandomPassword").length, 2);
+        // Root, Spark's key and the History Server's key (list/read/delete under spark-events/ only).
+        assert.equal(run.byType("random:index/randomPassword:RandomPassword").length, 3);
+        const reader = JSON.parse(env.HISTORY_POLICY);
+        assert.deepEqual(reader.Statement[2].Action, ["s3:GetObject", "s3:DeleteObject"]);
+        assert.deepEqual(reader.Statement[2].Resource, [
+            "arn:aws:s3:::doglover-local/doglover/spark-events",
+            "arn:aws:s3:::doglover-local/doglover/spark-events/*",
+        ]);
     });
 
     it("backs the staging claim with a hostPath RWX volume bound to that claim, and prepares its directory", () => {
@@ -209,7 +216,7 @@ describe("stack dev (AWS S3 + IAM on EKS)", () => {
     });
 
     it("gives Spark's pods an IAM role with a least-privilege policy: no s3:*, no * resource", () => {
-        const doc = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        const doc = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy", "store-spark").inputs.policy);
         const actions = doc.Statement.flatMap((s: any) => s.Action);
         const resources = doc.Statement.flatMap((s: any) => s.Resource);
         assert.ok(!actions.some((a: string) => a === "s3:*" || a === "*"), actions.join(","));
@@ -269,7 +276,7 @@ describe("stack flashblade (FlashBlade S3 + Portworx NFS)", () => {
             .byType(DYNAMIC)
             .map((r) => r.name)
             .sort();
-        assert.deepEqual(dyn, ["store-account", "store-bucket", "store-key", "store-user"]);
+        assert.deepEqual(dyn, ["store-account", "store-bucket", "store-history-key", "store-history-user", "store-key", "store-user"]);
         const user = run.one(DYNAMIC, "store-user").inputs;
         assert.equal(user.name, "spark/spark");
         assert.equal(user.fullAccess, false);
@@ -311,7 +318,11 @@ describe("installOperator=false (shared cluster)", () => {
         assert.equal(run.byType("kubernetes:helm.sh/v3:Release").length, 0);
         assert.ok(run.byType("kubernetes:core/v1:Namespace").some((n) => n.inputs.metadata.name === "spark-jobs"));
         assert.ok(!run.byType("kubernetes:core/v1:Namespace").some((n) => n.inputs.metadata.name === "spark-operator"));
-        assert.equal(run.byType("kubernetes:core/v1:ServiceAccount").length, 1);
+        // Spark's, and the History Server's (which has no RBAC: it reads S3 only).
+        assert.deepEqual(
+            run.byType("kubernetes:core/v1:ServiceAccount").map((s) => s.name),
+            ["spark-spark-sa", "history-sa"],
+        );
         assert.equal(run.byType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").length, 1);
     });
 });

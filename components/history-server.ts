@@ -1,0 +1,351 @@
+import * as crypto from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { HADOOP_KEYS, SPARK_HADOOP_PREFIX, SPARK_KEYS } from "../policy/s3a/facts";
+import type { PodAdditions } from "./spark-job";
+
+/**
+ * Observability of every SparkApplication the program deploys: event logs on the stack's own S3
+ * prefix (read by a Spark History Server) and Prometheus metrics from the driver's UI port.
+ *
+ * Spark facts (Spark 3.5/4.0 docs "Monitoring and Instrumentation", and the code):
+ * - the event log directory must exist before the driver starts: EventLogFileWriter's
+ *   requireLogBaseDirAsDirectory calls getFileStatus on it and the driver fails with
+ *   FileNotFoundException otherwise (seen with pyspark 4.0.4 on MinIO). S3 has no directories,
+ *   so the seed Job puts a directory marker (`<prefix>/spark-events/`) that S3A treats as one;
+ * - the History Server fails the same way on a missing directory, so it starts after the seed;
+ * - PrometheusServlet serves the driver's metrics at the sink's path on the UI port, and
+ *   `spark.ui.prometheus.enabled` adds the executors' summary at /metrics/executors/prometheus/
+ *   (aggregated in the driver: executor pods serve no HTTP);
+ * - the driver pod's UI port is named `spark-ui` (resource-managers/kubernetes Constants.scala
+ *   UI_PORT_NAME) and driver pods carry `spark-role: driver`.
+ */
+
+/**
+ * The Spark keys this module sets. test/contract/spark-keys.test.ts finds each one in the
+ * spark-core jar of every Spark version of the matrix (Spark defines them as ConfigEntry
+ * constants, or as documented prefixes for the metrics system and pod annotations).
+ */
+export const OBSERVABILITY_KEYS = {
+    eventLogEnabled: "spark.eventLog.enabled",
+    eventLogDir: "spark.eventLog.dir",
+    eventLogCompress: "spark.eventLog.compress",
+    eventLogCompressionCodec: "spark.eventLog.compression.codec",
+    eventLogRollingEnabled: "spark.eventLog.rolling.enabled",
+    eventLogRollingMaxFileSize: "spark.eventLog.rolling.maxFileSize",
+    uiPrometheusEnabled: "spark.ui.prometheus.enabled",
+    appStatusSourceEnabled: "spark.metrics.appStatusSource.enabled",
+    metricsNamespace: "spark.metrics.namespace",
+    executorMetricsFileSystemSchemes: "spark.executor.metrics.fileSystemSchemes",
+    historyLogDirectory: "spark.history.fs.logDirectory",
+    historyUiPort: "spark.history.ui.port",
+    historyUpdateInterval: "spark.history.fs.update.interval",
+    historyCleanerEnabled: "spark.history.fs.cleaner.enabled",
+    historyCleanerMaxAge: "spark.history.fs.cleaner.maxAge",
+    historyCleanerInterval: "spark.history.fs.cleaner.interval",
+    historyCompactionMaxFilesToRetain: "spark.history.fs.eventLog.rolling.maxFilesToRetain",
+    driverExtraJavaOptions: "spark.driver.extraJavaOptions",
+} as const;
+/** Metrics-system settings go under this prefix (MetricsConfig reads spark.metrics.conf.*). */
+const K = OBSERVABILITY_KEYS;
+export const PROMETHEUS_SERVLET_CONF = "spark.metrics.conf.*.sink.prometheusServlet";
+
+/** Where event logs go under the stack's data prefix. */
+export const EVENTS_DIR = "spark-events";
+/** The driver's UI port (Spark's default spark.ui.port), which serves the metrics too. */
+export const SPARK_UI_PORT = 4040;
+export const SPARK_UI_PORT_NAME = "spark-ui";
+/** Driver metrics (PrometheusServlet) and the executors' summary (spark.ui.prometheus.enabled). */
+export const METRICS_PATHS = { driver: "/metrics/prometheus/", executors: "/metrics/executors/prometheus/" } as const;
+/**
+ * One metrics namespace for every job: metric names are then the same for every run (Spark's
+ * default namespace is the application id, a new name each run), and Prometheus tells jobs apart
+ * by their pod labels. Names look like `metrics_spark_driver_appStatus_jobDuration_Value`.
+ */
+export const METRICS_NAMESPACE = "spark";
+export const HISTORY_PORT = 18080;
+export const HISTORY_SERVICE = "spark-history";
+/** The History Server's own service account (its pod identity on EKS). */
+export const HISTORY_SERVICE_ACCOUNT = "spark-history";
+/** Event log files roll at this size, so a long job's log is readable while it runs and cleanable. */
+export const EVENT_LOG_ROLL_SIZE = "128m";
+
+/** `s3a://<bucket>/<prefix>/spark-events`: each stack (and each review stack) its own. */
+export function eventLogDir(bucket: string, dataPrefix: string): string {
+    return `s3a://${bucket}/${dataPrefix}/${EVENTS_DIR}`;
+}
+
+/** The key (no bucket, no scheme) of the directory marker of an event log dir. */
+export function eventLogMarkerKey(dataPrefix: string): string {
+    return `${dataPrefix}/${EVENTS_DIR}/`;
+}
+
+/** Event logs: compressed (zstd), rolling, on the stack's prefix. */
+export function eventLogConf(dir: string): Record<string, string> {
+    return {
+        [K.eventLogEnabled]: "true",
+        [K.eventLogDir]: dir,
+        [K.eventLogCompress]: "true",
+        [K.eventLogCompressionCodec]: "zstd",
+        [K.eventLogRollingEnabled]: "true",
+        [K.eventLogRollingMaxFileSize]: EVENT_LOG_ROLL_SIZE,
+    };
+}
+
+/** Prometheus metrics on the driver's UI port, and the standard scrape annotations on the driver pod. */
+export function metricsConf(): Record<string, string> {
+    const annotation = (k: string) => `spark.kubernetes.driver.annotation.prometheus.io/${k}`;
+    return {
+        [K.uiPrometheusEnabled]: "true",
+        [`${PROMETHEUS_SERVLET_CONF}.class`]: "org.apache.spark.metrics.sink.PrometheusServlet",
+        [`${PROMETHEUS_SERVLET_CONF}.path`]: METRICS_PATHS.driver.replace(/\/$/, ""),
+        [K.appStatusSourceEnabled]: "true",
+        [K.metricsNamespace]: METRICS_NAMESPACE,
+        // Which file systems the executors' filesystem metrics cover (s3a is not in the default).
+        [K.executorMetricsFileSystemSchemes]: "file,s3a",
+        [annotation("scrape")]: "true",
+        [annotation("port")]: String(SPARK_UI_PORT),
+        [annotation("path")]: METRICS_PATHS.driver,
+    };
+}
+
+/** What every SparkApplication gets: its event log on `dir` and its metrics. */
+export function observabilityConf(dir: string): Record<string, string> {
+    return { ...eventLogConf(dir), ...metricsConf() };
+}
+
+/**
+ * The S3A keys a reader of the store needs from the jobs' rendered conf: endpoint, region,
+ * addressing, TLS and credentials provider, plus the committer jars of a stock image. The
+ * rendered conf stays the one source of these values.
+ */
+export const READER_KEYS = [
+    HADOOP_KEYS.endpoint,
+    HADOOP_KEYS.endpointRegion,
+    HADOOP_KEYS.pathStyleAccess,
+    HADOOP_KEYS.sslEnabled,
+    HADOOP_KEYS.credentialsProvider,
+].map((k) => SPARK_HADOOP_PREFIX + k);
+const JAR_KEYS: string[] = [SPARK_KEYS.jarsPackages, SPARK_KEYS.jars, SPARK_KEYS.jarsIvy];
+
+/** The History Server's spark-defaults.conf entries. */
+export function historyConf(args: {
+    jobConf: Readonly<Record<string, string>>;
+    eventLogDir: string;
+    retentionDays: number;
+    /** The cleaner deletes logs older than retentionDays; off where the reader key cannot delete. */
+    cleaner: boolean;
+    javaOptions?: string;
+}): Record<string, string> {
+    const picked = Object.fromEntries(Object.entries(args.jobConf).filter(([k]) => READER_KEYS.includes(k) || JAR_KEYS.includes(k)));
+    return {
+        ...picked,
+        [K.historyLogDirectory]: args.eventLogDir,
+        [K.historyUiPort]: String(HISTORY_PORT),
+        [K.historyUpdateInterval]: "30s",
+        [K.historyCleanerEnabled]: String(args.cleaner),
+        [K.historyCleanerMaxAge]: `${args.retentionDays}d`,
+        [K.historyCleanerInterval]: "1d",
+        // Keeps the store's listing small when jobs run often (a rolled log counts its files).
+        [K.historyCompactionMaxFilesToRetain]: "2",
+        ...(args.javaOptions ? { [K.driverExtraJavaOptions]: args.javaOptions } : {}),
+    };
+}
+
+/** spark-defaults.conf text (`key value` lines, sorted). */
+export function propertiesFile(conf: Readonly<Record<string, string>>): string {
+    return (
+        Object.keys(conf)
+            .sort()
+            .map((k) => `${k} ${conf[k]}`)
+            .join("\n") + "\n"
+    );
+}
+
+/** How the History Server reaches the store: its own key, or (AWS on EKS) its own role. */
+export interface HistoryAccess {
+    /** Secret with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; absent with a pod identity. */
+    credentialsSecret?: pulumi.Input<string>;
+    /** Service account annotations (irsa: the role ARN). */
+    serviceAccountAnnotations?: pulumi.Input<Record<string, string>>;
+    /** Whether that identity may delete event logs (then the cleaner runs). */
+    canDelete: boolean;
+}
+
+export interface HistoryServerArgs {
+    namespace: pulumi.Input<string>;
+    /** The same Spark image as the jobs. */
+    image: string;
+    /** The jobs' rendered sparkConf (the endpoint and credential keys are taken from it). */
+    jobConf: pulumi.Input<Record<string, string>>;
+    eventLogDir: pulumi.Input<string>;
+    retentionDays: number;
+    access: HistoryAccess;
+    /** The S3 CA's truststore (s3CaBundle), as the Spark pods get it. */
+    trust?: PodAdditions;
+    javaOptions?: string;
+    resources: { cpu: string; memory: string };
+}
+
+/**
+ * A Spark History Server on the event logs: the jobs' image running
+ * org.apache.spark.deploy.history.HistoryServer through spark-submit (so a stock image resolves
+ * the hadoop-aws package as the jobs do), a ConfigMap with its spark-defaults.conf, its own
+ * service account and read key, a Deployment (non-root, read-only root file system, probes on the
+ * REST API) and a Service.
+ */
+export class HistoryServer extends pulumi.ComponentResource {
+    readonly serviceName: pulumi.Output<string>;
+    readonly url: pulumi.Output<string>;
+    readonly portForward: pulumi.Output<string>;
+
+    constructor(name: string, args: HistoryServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark-s3:history:HistoryServer", name, {}, opts);
+        const labels = { "app.kubernetes.io/name": "spark-history", "app.kubernetes.io/part-of": "spark-s3" };
+        const conf = pulumi.all([args.jobConf, args.eventLogDir]).apply(([jobConf, dir]) =>
+            propertiesFile(
+                historyConf({
+                    jobConf,
+                    eventLogDir: dir,
+                    retentionDays: args.retentionDays,
+                    cleaner: args.access.canDelete,
+                    javaOptions: args.javaOptions,
+                }),
+            ),
+        );
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-conf`,
+            { metadata: { namespace: args.namespace, labels }, data: { "spark-defaults.conf": conf } },
+            { parent: this },
+        );
+        const sa = new k8s.core.v1.ServiceAccount(
+            `${name}-sa`,
+            {
+                metadata: {
+                    name: HISTORY_SERVICE_ACCOUNT,
+                    namespace: args.namespace,
+                    labels,
+                    annotations: args.access.serviceAccountAnnotations,
+                },
+                automountServiceAccountToken: args.access.serviceAccountAnnotations !== undefined,
+            },
+            { parent: this },
+        );
+        const keyEnv = args.access.credentialsSecret
+            ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({
+                  name: key,
+                  valueFrom: { secretKeyRef: { name: args.access.credentialsSecret!, key } },
+              }))
+            : [];
+        const probe = (extra: object) => ({ httpGet: { path: "/api/v1/version", port: "http" }, ...extra });
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-server`,
+            {
+                metadata: { name: HISTORY_SERVICE, namespace: args.namespace, labels },
+                spec: {
+                    replicas: 1,
+                    selector: { matchLabels: labels },
+                    template: {
+                        // A new conf rolls the pod.
+                        metadata: { labels, annotations: { "spark-s3/conf-hash": conf.apply(hash) } },
+                        spec: {
+                            serviceAccountName: sa.metadata.name,
+                            securityContext: { runAsNonRoot: true, runAsUser: 185, runAsGroup: 185, fsGroup: 185 },
+                            initContainers: args.trust?.initContainers,
+                            containers: [
+                                {
+                                    name: "history-server",
+                                    image: args.image,
+                                    command: [
+                                        "/opt/spark/bin/spark-submit",
+                                        "--class",
+                                        "org.apache.spark.deploy.history.HistoryServer",
+                                        "--properties-file",
+                                        "/opt/spark/history-conf/spark-defaults.conf",
+                                        "spark-internal",
+                                    ],
+                                    env: [
+                                        ...keyEnv,
+                                        { name: "SPARK_NO_DAEMONIZE", value: "true" },
+                                        { name: "HOME", value: "/tmp" },
+                                        { name: "SPARK_LOG_DIR", value: "/tmp/spark-logs" },
+                                    ],
+                                    ports: [{ name: "http", containerPort: HISTORY_PORT }],
+                                    // A stock image downloads hadoop-aws at start: allow minutes.
+                                    startupProbe: probe({ periodSeconds: 10, failureThreshold: 60 }),
+                                    readinessProbe: probe({ periodSeconds: 10 }),
+                                    livenessProbe: probe({ periodSeconds: 30, failureThreshold: 4, timeoutSeconds: 5 }),
+                                    resources: {
+                                        requests: { cpu: args.resources.cpu, memory: args.resources.memory },
+                                        limits: { memory: args.resources.memory },
+                                    },
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        readOnlyRootFilesystem: true,
+                                        capabilities: { drop: ["ALL"] },
+                                    },
+                                    volumeMounts: [
+                                        { name: "conf", mountPath: "/opt/spark/history-conf", readOnly: true },
+                                        { name: "tmp", mountPath: "/tmp" },
+                                        ...(args.trust?.volumeMounts ?? []),
+                                    ],
+                                },
+                            ],
+                            volumes: [
+                                { name: "conf", configMap: { name: configMap.metadata.name } },
+                                { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
+                                ...(args.trust?.volumes ?? []),
+                            ],
+                        },
+                    },
+                },
+            },
+            { parent: this },
+        );
+        const service = new k8s.core.v1.Service(
+            `${name}-svc`,
+            {
+                metadata: { name: HISTORY_SERVICE, namespace: args.namespace, labels },
+                spec: { selector: labels, ports: [{ name: "http", port: HISTORY_PORT, targetPort: "http" }] },
+            },
+            { parent: this, dependsOn: [deployment] },
+        );
+        this.serviceName = service.metadata.name;
+        this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${HISTORY_PORT}`;
+        this.portForward = pulumi.interpolate`kubectl -n ${service.metadata.namespace} port-forward svc/${service.metadata.name} ${HISTORY_PORT}:${HISTORY_PORT}   # then open http://localhost:${HISTORY_PORT}`;
+        this.registerOutputs({ url: this.url, portForward: this.portForward });
+    }
+}
+
+function hash(s: string): string {
+    return crypto.createHash("sha256").update(s).digest("hex").slice(0, 16);
+}
+
+/**
+ * A PodMonitor (Prometheus operator, monitoring.coreos.com/v1) that scrapes every driver of the
+ * job namespace on its UI port: its own metrics and the executors' summary.
+ */
+export function driverPodMonitorSpec(namespace: string) {
+    return {
+        namespaceSelector: { matchNames: [namespace] },
+        selector: { matchLabels: { "spark-role": "driver" } },
+        podMetricsEndpoints: [METRICS_PATHS.driver, METRICS_PATHS.executors].map((path) => ({
+            port: SPARK_UI_PORT_NAME,
+            path,
+            interval: "30s",
+        })),
+    };
+}
+
+export function driverPodMonitor(name: string, namespace: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions) {
+    return new k8s.apiextensions.CustomResource(
+        name,
+        {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PodMonitor",
+            metadata: { name: "spark-drivers", namespace, labels: { "app.kubernetes.io/part-of": "spark-s3" } },
+            spec: pulumi.output(namespace).apply(driverPodMonitorSpec),
+        },
+        opts,
+    );
+}
