@@ -1,7 +1,8 @@
 /**
  * Print, as JSON, what the program deploys for a stack's DogLover job, for running it outside
  * Kubernetes (jobs/doglover/localrun.py): the S3A profile's sparkConf, the MinIO setup script
- * and the Spark key's policy. Only what cannot be the same outside a cluster is replaced: the
+ * and the Spark key's policy, the event log directory (jobs write their event logs there, as in
+ * the cluster) and the History Server key's policy. Only what cannot be the same outside a cluster is replaced: the
  * endpoint, the staging mount path (a local directory), the S3A buffer directory (default: an
  * `s3a-buffer` directory beside the staging one, standing for the pods' local emptyDir) and the
  * Ivy directory.
@@ -14,7 +15,8 @@
  */
 import * as path from "path";
 import { parseStackConfig } from "../components/config";
-import { MINIO_SETUP_SCRIPT, minioSparkPolicy } from "../components/object-store/minio";
+import { eventLogDir, eventLogMarkerKey, historyConf, observabilityConf, propertiesFile } from "../components/history-server";
+import { MINIO_SETUP_SCRIPT, minioEventLogReaderPolicy, minioSparkPolicy } from "../components/object-store/minio";
 import { packagesSparkConf, s3aSparkConf } from "../components/s3a-profile";
 import { TRUSTSTORE_SCRIPT, trustJavaOptions } from "../components/s3-trust";
 import { dogLoverPaths } from "../components/doglover";
@@ -71,6 +73,7 @@ function main() {
             bufferDir: a.buffer ?? path.join(path.dirname(path.resolve(a.staging!)), "s3a-buffer"),
         }),
         ...packagesSparkConf(runtime),
+        ...observabilityConf(eventLogDir(cfg.bucketName, cfg.dataPrefix)),
         ...cfg.spark.confOverrides,
     };
     if (a.ivy) sparkConf["spark.jars.ivy"] = a.ivy;
@@ -89,6 +92,17 @@ function main() {
         bucket: cfg.bucketName,
         dataPrefix: cfg.dataPrefix,
         paths: dogLoverPaths(cfg.bucketName, cfg.dataPrefix),
+        eventLogDir: eventLogDir(cfg.bucketName, cfg.dataPrefix),
+        eventLogMarker: `${cfg.bucketName}/${eventLogMarkerKey(cfg.dataPrefix)}`,
+        // The History Server's spark-defaults.conf as the cluster gets it (MinIO: its key can delete).
+        historyProperties: propertiesFile(
+            historyConf({
+                jobConf: sparkConf,
+                eventLogDir: eventLogDir(cfg.bucketName, cfg.dataPrefix),
+                retentionDays: cfg.observability.eventLogRetentionDays,
+                cleaner: true,
+            }),
+        ),
         sampleRecords: cfg.doglover.sampleRecords,
         sparkConf,
         trust: { script: TRUSTSTORE_SCRIPT },
@@ -96,6 +110,7 @@ function main() {
             setupScript: MINIO_SETUP_SCRIPT,
             policyName: `spark-${cfg.bucketName}`,
             sparkPolicy: minioSparkPolicy(cfg.bucketName, cfg.dataPrefix),
+            historyPolicy: minioEventLogReaderPolicy(cfg.bucketName, cfg.dataPrefix),
             region: cfg.s3Region,
         },
     };

@@ -76,6 +76,12 @@ def ensure_go_tools(cache: Path = CACHE) -> dict[str, Path]:
     return out
 
 
+def new_secret(nbytes: int = 30) -> str:
+    """A random secret for mc's command line: url-safe, but never starting with '-' (mc would read
+    it as a flag and `mc alias set` would fail, a 1-in-32 flake of token_urlsafe alone)."""
+    return "s" + secrets.token_urlsafe(nbytes)
+
+
 def fetch_jar(url: str, cache: Path = CACHE) -> Path:
     """Download a jar from Maven Central once; later runs use the cached file."""
     jars = cache / "jars"
@@ -108,7 +114,7 @@ class Minio:
     workdir: Path
     port: int = field(default_factory=free_port)
     root_user: str = field(default_factory=lambda: "root" + secrets.token_hex(6))
-    root_password: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    root_password: str = field(default_factory=lambda: new_secret(24))
     #: MinIO's --certs-dir (public.crt, private.key): serve HTTPS; `ca` is the CA that signed them.
     certs_dir: Path | None = None
     ca: Path | None = None
@@ -181,20 +187,27 @@ class Minio:
             raise RuntimeError(f"mc {' '.join(args)} failed: {r.stderr or r.stdout}")
         return r.stdout
 
-    def setup(self, rendered: dict, access_key: str, secret_key: str, path: str | None = None) -> None:
-        """Run the program's own MinIO setup script (bucket, policy, non-root key); `path`: the
-        PATH the script gets (default: mc's directory and this process's PATH)."""
+    def setup(self, rendered: dict, access_key: str, secret_key: str, path: str | None = None,
+              history_key: tuple[str, str] | None = None) -> None:
+        """Run the program's own MinIO setup script (bucket, policy, non-root key; with
+        `history_key` the History Server's key too); `path`: the PATH the script gets (default:
+        mc's directory and this process's PATH). Then, as the cluster's seed Job does with the
+        Spark key, create the event log directory's marker (Spark fails without the directory)."""
         m = rendered["minio"]
         env = {**self.mc_env(), "MINIO_URL": self.url, "BUCKET": rendered["bucket"],
                "POLICY_NAME": m["policyName"], "SPARK_POLICY": json.dumps(m["sparkPolicy"]),
                "ROOT_USER": self.root_user, "ROOT_PASSWORD": self.root_password,
                "SPARK_ACCESS_KEY": access_key, "SPARK_SECRET_KEY": secret_key}
+        if history_key:
+            env.update({"HISTORY_ACCESS_KEY": history_key[0], "HISTORY_SECRET_KEY": history_key[1],
+                        "HISTORY_POLICY": json.dumps(m["historyPolicy"])})
         if path is not None:
             env["PATH"] = path
         r = subprocess.run(["/bin/sh", "-c", m["setupScript"]], env=env, capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"MinIO setup script failed:\n{r.stdout}\n{r.stderr}")
         log(r.stdout.strip().splitlines()[-1])
+        self.mc_run("mb", "--ignore-existing", f"store/{rendered['eventLogMarker']}", key=(access_key, secret_key))
 
 
 # --- the program's profile ---------------------------------------------------------------------
@@ -324,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             staging = work / "staging"
             rendered = render(minio.url, staging, a.committer)
             conf = localize_jars(rendered["sparkConf"])
-            access_key, secret_key = "spark" + secrets.token_hex(6), secrets.token_urlsafe(30)
+            access_key, secret_key = "spark" + secrets.token_hex(6), new_secret()
             minio.setup(rendered, access_key, secret_key)
 
             sys.path.insert(0, str(HERE))

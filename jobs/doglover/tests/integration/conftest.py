@@ -76,7 +76,7 @@ def env(tmp_path_factory):
     work = tmp_path_factory.mktemp("it")
     with localrun.Minio(tools["minio"], tools["mc"], work) as minio:
         rendered = localrun.render(minio.url, work / "staging")
-        key = ("spark" + secrets.token_hex(6), secrets.token_urlsafe(30))
+        key = ("spark" + secrets.token_hex(6), localrun.new_secret())
         minio.setup(rendered, *key)
         data = work / "tweets.jsonl"
         with open(data, "w", encoding="utf-8") as f:

@@ -49,7 +49,7 @@ def tls_env(tmp_path_factory):
     with localrun.Minio(tools["minio"], tools["mc"], work, certs_dir=certs, ca=ca) as minio:
         truststore = work / "truststore" / "cacerts"
         rendered = localrun.render(minio.url, work / "staging", truststore=truststore)
-        key = ("spark" + secrets.token_hex(6), secrets.token_urlsafe(30))
+        key = ("spark" + secrets.token_hex(6), localrun.new_secret())
         minio.setup(rendered, *key)  # mc over HTTPS, trusting the CA from MC_CONFIG_DIR/certs/CAs
         yield minio, work, rendered, key, ca, truststore
 
