@@ -14,6 +14,8 @@ import type { PodAdditions } from "./spark-job";
  *   FileNotFoundException otherwise (seen with pyspark 4.0.4 on MinIO). S3 has no directories,
  *   so the seed Job puts a directory marker (`<prefix>/spark-events/`) that S3A treats as one;
  * - the History Server fails the same way on a missing directory, so it starts after the seed;
+ * - no event log compaction (spark.history.fs.eventLog.rolling.maxFilesToRetain): the History
+ *   Server would write compacted files, and its key is read (and delete) only;
  * - PrometheusServlet serves the driver's metrics at the sink's path on the UI port, and
  *   `spark.ui.prometheus.enabled` adds the executors' summary at /metrics/executors/prometheus/
  *   (aggregated in the driver: executor pods serve no HTTP);
@@ -43,7 +45,6 @@ export const OBSERVABILITY_KEYS = {
     historyCleanerEnabled: "spark.history.fs.cleaner.enabled",
     historyCleanerMaxAge: "spark.history.fs.cleaner.maxAge",
     historyCleanerInterval: "spark.history.fs.cleaner.interval",
-    historyCompactionMaxFilesToRetain: "spark.history.fs.eventLog.rolling.maxFilesToRetain",
     driverExtraJavaOptions: "spark.driver.extraJavaOptions",
 } as const;
 /** Metrics-system settings go under this prefix (MetricsConfig reads spark.metrics.conf.*). */
@@ -80,9 +81,18 @@ export function eventLogMarkerKey(dataPrefix: string): string {
     return `${dataPrefix}/${EVENTS_DIR}/`;
 }
 
-/** Event logs: compressed (zstd), rolling, on the stack's prefix. */
+/**
+ * Event logs: compressed (zstd), rolling, on the stack's prefix.
+ *
+ * Directory markers kept: Hadoop 3.3.x's S3A deletes a directory's marker when it writes under it
+ * (Constants.DEFAULT_DIRECTORY_MARKER_POLICY = delete; 3.4 keeps them), so on the Spark 3.5 row
+ * the seed's `spark-events/` marker would vanish with the first event log, and the directory
+ * with the last log the cleaner removes: the next driver then fails on a missing directory, and
+ * the cleaner's S3A would PUT a new marker its read key may not write. `keep` is 3.4's default.
+ */
 export function eventLogConf(dir: string): Record<string, string> {
     return {
+        [SPARK_HADOOP_PREFIX + HADOOP_KEYS.directoryMarkerRetention]: "keep",
         [K.eventLogEnabled]: "true",
         [K.eventLogDir]: dir,
         [K.eventLogCompress]: "true",
@@ -125,6 +135,7 @@ export const READER_KEYS = [
     HADOOP_KEYS.pathStyleAccess,
     HADOOP_KEYS.sslEnabled,
     HADOOP_KEYS.credentialsProvider,
+    HADOOP_KEYS.directoryMarkerRetention,
 ].map((k) => SPARK_HADOOP_PREFIX + k);
 const JAR_KEYS: string[] = [SPARK_KEYS.jarsPackages, SPARK_KEYS.jars, SPARK_KEYS.jarsIvy];
 
@@ -146,8 +157,6 @@ export function historyConf(args: {
         [K.historyCleanerEnabled]: String(args.cleaner),
         [K.historyCleanerMaxAge]: `${args.retentionDays}d`,
         [K.historyCleanerInterval]: "1d",
-        // Keeps the store's listing small when jobs run often (a rolled log counts its files).
-        [K.historyCompactionMaxFilesToRetain]: "2",
         ...(args.javaOptions ? { [K.driverExtraJavaOptions]: args.javaOptions } : {}),
     };
 }
@@ -160,6 +169,37 @@ export function propertiesFile(conf: Readonly<Record<string, string>>): string {
             .map((k) => `${k} ${conf[k]}`)
             .join("\n") + "\n"
     );
+}
+
+/**
+ * What the History Server may do: list, read and delete (its cleaner) the event logs under
+ * `<prefix>/spark-events/`, nothing else: no writes, no other data. Listing is scoped the way
+ * the Spark key's policies scope it (ListBucket with s3:prefix); S3A probes the directory itself with
+ * HEAD (GetObject on the key without the slash) and LIST (prefix with the slash).
+ * The same document on AWS and MinIO (S3 IAM syntax); test/unit/history-server.test.ts evaluates it against the requests S3A makes.
+ */
+export function eventLogReaderPolicy(bucket: string, prefix: string) {
+    const arn = `arn:aws:s3:::${bucket}`;
+    const events = `${prefix}/${EVENTS_DIR}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ListTheEventLogs",
+                Effect: "Allow",
+                Action: ["s3:ListBucket"],
+                Resource: [arn],
+                Condition: { StringLike: { "s3:prefix": [`${events}/*`, events] } },
+            },
+            { Sid: "LocateTheBucket", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [arn] },
+            {
+                Sid: "ReadAndCleanEventLogs",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:DeleteObject"],
+                Resource: [`${arn}/${events}`, `${arn}/${events}/*`],
+            },
+        ],
+    };
 }
 
 /** How the History Server reaches the store: its own key, or (AWS on EKS) its own role. */
@@ -227,7 +267,8 @@ export class HistoryServer extends pulumi.ComponentResource {
                     labels,
                     annotations: args.access.serviceAccountAnnotations,
                 },
-                automountServiceAccountToken: args.access.serviceAccountAnnotations !== undefined,
+                // It never calls the Kubernetes API: no token, except where an EKS identity reads the pod's tokens.
+                automountServiceAccountToken: args.access.credentialsSecret === undefined,
             },
             { parent: this },
         );

@@ -61,7 +61,7 @@ export interface OutputReport {
     path: string;
     committer: string;
     success: boolean;
-    /** Data files the committer says it committed (_SUCCESS filenames; Hadoop lists at most 500). */
+    /** File names the _SUCCESS manifest lists: at most 100 (Hadoop caps the list), so `files` (the listing) is the count. */
     committedFiles: number;
     /** What the store holds under the path now, _SUCCESS left out. */
     files: number;

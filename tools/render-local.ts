@@ -15,8 +15,15 @@
  */
 import * as path from "path";
 import { parseStackConfig } from "../components/config";
-import { eventLogDir, eventLogMarkerKey, historyConf, observabilityConf, propertiesFile } from "../components/history-server";
-import { MINIO_SETUP_SCRIPT, minioEventLogReaderPolicy, minioSparkPolicy } from "../components/object-store/minio";
+import {
+    eventLogDir,
+    eventLogMarkerKey,
+    eventLogReaderPolicy,
+    historyConf,
+    observabilityConf,
+    propertiesFile,
+} from "../components/history-server";
+import { MINIO_SETUP_SCRIPT, minioSparkPolicy } from "../components/object-store/minio";
 import { packagesSparkConf, s3aSparkConf } from "../components/s3a-profile";
 import { TRUSTSTORE_SCRIPT, trustJavaOptions } from "../components/s3-trust";
 import { dogLoverPaths } from "../components/doglover";
@@ -110,7 +117,7 @@ function main() {
             setupScript: MINIO_SETUP_SCRIPT,
             policyName: `spark-${cfg.bucketName}`,
             sparkPolicy: minioSparkPolicy(cfg.bucketName, cfg.dataPrefix),
-            historyPolicy: minioEventLogReaderPolicy(cfg.bucketName, cfg.dataPrefix),
+            historyPolicy: eventLogReaderPolicy(cfg.bucketName, cfg.dataPrefix),
             region: cfg.s3Region,
         },
     };

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EndpointFacts } from "../s3a-profile";
-import { EVENTS_DIR } from "../history-server";
+import { eventLogReaderPolicy } from "../history-server";
 import type { ObjectStore, ReaderIdentity, StoreKeys } from "./types";
 
 /**
@@ -133,37 +133,6 @@ export function sparkBucketPolicy(bucket: string, prefix: string) {
                 Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
                 // The prefix itself too: S3A probes each parent path with HEAD before a write.
                 Resource: [`${arn}/${prefix}`, `${arn}/${prefix}/*`],
-            },
-        ],
-    };
-}
-
-/**
- * What the History Server may do: list, read and delete (its cleaner) the event logs under
- * `<prefix>/spark-events/`, nothing else: no writes, no other data. Listing is scoped the way
- * sparkBucketPolicy scopes it (ListBucket with s3:prefix); S3A probes the directory itself with
- * HEAD (GetObject on the key without the slash) and LIST (prefix with the slash).
- * test/unit/aws-iam.test.ts evaluates it against the requests S3A makes.
- */
-export function eventLogReaderPolicy(bucket: string, prefix: string) {
-    const arn = `arn:aws:s3:::${bucket}`;
-    const events = `${prefix}/${EVENTS_DIR}`;
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "ListTheEventLogs",
-                Effect: "Allow",
-                Action: ["s3:ListBucket"],
-                Resource: [arn],
-                Condition: { StringLike: { "s3:prefix": [`${events}/*`, events] } },
-            },
-            { Sid: "LocateTheBucket", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [arn] },
-            {
-                Sid: "ReadAndCleanEventLogs",
-                Effect: "Allow",
-                Action: ["s3:GetObject", "s3:DeleteObject"],
-                Resource: [`${arn}/${events}`, `${arn}/${events}/*`],
             },
         ],
     };

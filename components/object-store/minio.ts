@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { helperJob } from "../batch-job";
 import type { EndpointFacts } from "../s3a-profile";
-import { EVENTS_DIR } from "../history-server";
+import { eventLogReaderPolicy } from "../history-server";
 import type { ObjectStore, ReaderIdentity, StoreKeys } from "./types";
 
 export interface MinioObjectStoreArgs {
@@ -39,31 +39,6 @@ export function minioSparkPolicy(bucket: string, prefix: string) {
                 Effect: "Allow",
                 Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
                 Resource: [`arn:aws:s3:::${bucket}/${prefix}`, `arn:aws:s3:::${bucket}/${prefix}/*`],
-            },
-        ],
-    };
-}
-
-/**
- * MinIO policy of the History Server's key: list, read and delete (its cleaner) the event logs
- * under `<prefix>/spark-events/`; no writes, no other data (as eventLogReaderPolicy on AWS).
- */
-export function minioEventLogReaderPolicy(bucket: string, prefix: string) {
-    const events = `${prefix}/${EVENTS_DIR}`;
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Action: ["s3:ListBucket"],
-                Resource: [`arn:aws:s3:::${bucket}`],
-                Condition: { StringLike: { "s3:prefix": [`${events}/*`, events] } },
-            },
-            { Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [`arn:aws:s3:::${bucket}`] },
-            {
-                Effect: "Allow",
-                Action: ["s3:GetObject", "s3:DeleteObject"],
-                Resource: [`arn:aws:s3:::${bucket}/${events}`, `arn:aws:s3:::${bucket}/${events}/*`],
             },
         ],
     };
@@ -245,7 +220,7 @@ export class MinioObjectStore extends pulumi.ComponentResource implements Object
                                     ? [
                                           {
                                               name: "HISTORY_POLICY",
-                                              value: JSON.stringify(minioEventLogReaderPolicy(args.bucketName, args.dataPrefix)),
+                                              value: JSON.stringify(eventLogReaderPolicy(args.bucketName, args.dataPrefix)),
                                           },
                                       ]
                                     : []),

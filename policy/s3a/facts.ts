@@ -80,6 +80,8 @@ export const HADOOP_KEYS = {
     fastUploadBuffer: "fs.s3a.fast.upload.buffer",
     fastUploadActiveBlocks: "fs.s3a.fast.upload.active.blocks",
     multipartSize: "fs.s3a.multipart.size",
+    /** keep | delete | authoritative; Constants.DEFAULT_DIRECTORY_MARKER_POLICY: delete in Hadoop 3.3.x, keep in 3.4. */
+    directoryMarkerRetention: "fs.s3a.directory.marker.retention",
     committerFactoryS3a: "mapreduce.outputcommitter.factory.scheme.s3a",
     /** Read by Spark's PathOutputCommitProtocol: fail rather than fall back to the classic committer. */
     rejectFileOutput: "pathoutputcommit.reject.fileoutput",

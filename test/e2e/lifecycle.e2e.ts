@@ -193,6 +193,13 @@ describe(`local stack lifecycle on ${process.env.KUBECONFIG ?? "the current kube
             pvc.every((c) => c.status.phase === "Bound"),
             JSON.stringify(pvc.map((c) => [c.metadata.name, c.status.phase])),
         );
+        // The History Server: accepted by the real API server and awaited by the provider (kwok
+        // marks its pod ready; the server itself runs for real in test_observability.py).
+        const hs = await kubectl.get("deployment", "spark-history", NS);
+        assert.equal(hs?.status?.readyReplicas, 1, JSON.stringify(hs?.status));
+        assert.equal(hs.spec.template.spec.serviceAccountName, "spark-history");
+        assert.match(r.outputs.historyServerPortForward.value, /port-forward svc\/spark-history 18080:18080/);
+        assert.equal(r.outputs.eventLogDirectory.value, "s3a://doglover-local/doglover/spark-events");
         log(`state matches the cluster: ${await assertStateMatchesCluster(stack)} objects`);
     });
 

@@ -7,9 +7,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { eventLogReaderPolicy } from "../../components/object-store/aws";
 import { EVENT_LOG_READER_POLICIES } from "../../components/object-store/flashblade";
-import { HISTORY_PORT, METRICS_PATHS, historyConf, propertiesFile } from "../../components/history-server";
+import { HISTORY_PORT, METRICS_PATHS, eventLogReaderPolicy, historyConf, propertiesFile } from "../../components/history-server";
 import { selfSignedCert } from "../helpers/fake-flashblade";
 import { evaluate, type PolicyDocument, type Request } from "../helpers/iam";
 import { promiseOf, runProgram, type ProgramRun } from "../helpers/stack";
@@ -52,6 +51,8 @@ describe("observability: event logs, metrics, History Server", () => {
                 assert.equal(conf["spark.eventLog.dir"], dir);
                 assert.equal(conf["spark.eventLog.compress"], "true");
                 assert.equal(conf["spark.eventLog.rolling.enabled"], "true");
+                // Hadoop 3.3 would delete the seed's directory marker with the first log (see eventLogConf).
+                assert.equal(conf["spark.hadoop.fs.s3a.directory.marker.retention"], "keep");
                 assert.equal(conf["spark.ui.prometheus.enabled"], "true");
                 assert.equal(conf["spark.metrics.conf.*.sink.prometheusServlet.class"], "org.apache.spark.metrics.sink.PrometheusServlet");
                 assert.equal(conf["spark.kubernetes.driver.annotation.prometheus.io/scrape"], "true");
@@ -91,6 +92,8 @@ describe("observability: event logs, metrics, History Server", () => {
                 // The store's endpoint facts come from the jobs' own conf.
                 for (const k of Object.keys(conf).filter((k) => k.startsWith("spark.hadoop."))) assert.equal(conf[k], sparkConf(run)[k], k);
                 assert.ok(!Object.keys(conf).some((k) => k.includes("committer")), "no committer keys: it only reads");
+                assert.equal(conf["spark.hadoop.fs.s3a.directory.marker.retention"], "keep", "its cleaner keeps the marker too");
+                assert.ok(!Object.keys(conf).some((k) => k.includes("maxFilesToRetain")), "no compaction: it would write");
                 const svc = run.one("kubernetes:core/v1:Service", "history-svc").inputs;
                 assert.equal(svc.spec.ports[0].port, HISTORY_PORT);
                 assert.match(await output(run, "historyServerUrl"), /^http:\/\/spark-history\.[a-z-]+\.svc\.cluster\.local:18080$/);
@@ -199,7 +202,7 @@ describe("observability: event logs, metrics, History Server", () => {
     });
 });
 
-describe("the History Server's IAM policy (AWS)", () => {
+describe("the History Server's policy (AWS IAM, MinIO)", () => {
     const BUCKET = "acme-spark-s3-dev-data";
     const arn = `arn:aws:s3:::${BUCKET}`;
     const obj = (key: string) => `${arn}/${key}`;
