@@ -24,7 +24,7 @@ import type { PodAdditions } from "./spark-job";
  */
 
 /**
- * The Spark keys this module sets. test/contract/spark-keys.test.ts finds each one in the
+ * The Spark keys this module sets. jobs/doglover/tests/test_spark_keys.py finds each one in the
  * spark-core jar of every Spark version of the matrix (Spark defines them as ConfigEntry
  * constants, or as documented prefixes for the metrics system and pod annotations).
  */
@@ -47,8 +47,8 @@ export const OBSERVABILITY_KEYS = {
     historyCleanerInterval: "spark.history.fs.cleaner.interval",
     driverExtraJavaOptions: "spark.driver.extraJavaOptions",
 } as const;
-/** Metrics-system settings go under this prefix (MetricsConfig reads spark.metrics.conf.*). */
 const K = OBSERVABILITY_KEYS;
+/** Metrics-system settings go under this prefix (MetricsConfig reads spark.metrics.conf.*). */
 export const PROMETHEUS_SERVLET_CONF = "spark.metrics.conf.*.sink.prometheusServlet";
 
 /** Where event logs go under the stack's data prefix. */
@@ -137,7 +137,8 @@ export const READER_KEYS = [
     HADOOP_KEYS.credentialsProvider,
     HADOOP_KEYS.directoryMarkerRetention,
 ].map((k) => SPARK_HADOOP_PREFIX + k);
-const JAR_KEYS: string[] = [SPARK_KEYS.jarsPackages, SPARK_KEYS.jars, SPARK_KEYS.jarsIvy];
+/** A stock image's hadoop-aws package (resolved by spark-submit); spark-hadoop-cloud is for writers only. */
+const JAR_KEYS: string[] = [SPARK_KEYS.jarsPackages, SPARK_KEYS.jarsIvy];
 
 /** The History Server's spark-defaults.conf entries. */
 export function historyConf(args: {
