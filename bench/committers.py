@@ -20,7 +20,9 @@ metrics: write = run time - task commit), objects and bytes written (listing Min
 by kind as the server counted them (MinIO's per-API counters, every JVM included), the S3A
 IOStatistics counters of the committer's `_SUCCESS`, the driver's peak heap and the load
 average. The raw limit: the same number of objects of the same size uploaded through S3A from
-the driver with as many concurrent streams as the job has task slots.
+the driver with as many concurrent streams as the job has task slots. Filesystem settings
+(buffer type, part size, pool) run on buckets of their own (per-bucket options) in one session
+with the program's settings on the main bucket as the control, interleaved.
 
 Writes results/committers.{md,json,png} (generated, not committed); `--chart` writes the chart
 elsewhere too (docs/committers.png is committed). Not a test: no timing assertions.
@@ -68,6 +70,13 @@ BASELINE = "classic-v1"
 S3A = ("directory", "partitioned", "magic")
 #: Job-conf variations (read by the committer from the job's conf: no new session needed).
 JOB_TUNING = {"threads-64": {"fs.s3a.committer.threads": "64"}}
+#: Filesystem settings, each on a bucket of its own (per-bucket options fs.s3a.bucket.NAME.*):
+#: S3A makes a filesystem per bucket, so they run in one session with the control (the program's
+#: bucket), interleaved, and the executors' cached filesystems cannot mix them up.
+BUCKET_TUNING = {"array": {"fs.s3a.fast.upload.buffer": "array"},
+                 "bytebuffer": {"fs.s3a.fast.upload.buffer": "bytebuffer"},
+                 "parts-16m": {"fs.s3a.multipart.size": "16M", "fs.s3a.fast.upload.active.blocks": "8"},
+                 "pool-16": {"fs.s3a.threads.max": "16", "fs.s3a.connection.maximum": "16"}}
 #: The S3A throughput keys the program sets (components/s3a-profile.ts DEFAULT_TUNING).
 TUNING_KEYS = ("fs.s3a.threads.max", "fs.s3a.connection.maximum", "fs.s3a.committer.threads",
                "fs.s3a.fast.upload.buffer", "fs.s3a.fast.upload.active.blocks", "fs.s3a.multipart.size")
@@ -288,6 +297,18 @@ def raw_put(spark, minio, bucket, prefix, run: Run, work: Path, streams: int) ->
     return run
 
 
+def tuning_buckets(minio, bucket: str, user: str, work: Path) -> None:
+    """The BUCKET_TUNING buckets, and a policy giving the Spark key the same access there."""
+    names = [f"{bucket}-{t}" for t in BUCKET_TUNING]
+    for name in names:
+        minio.mc_run("mb", "--ignore-existing", f"store/{name}")
+    policy = work / "bench-tuning-policy.json"
+    policy.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:*"], "Resource": [f"arn:aws:s3:::{n}" for n in names] + [f"arn:aws:s3:::{n}/*" for n in names]}]}))
+    minio.mc_run("admin", "policy", "create", "store", "bench-tuning", str(policy))
+    minio.mc_run("admin", "policy", "attach", "store", "bench-tuning", "--user", user)
+
+
 def committer_jars(conf: dict[str, str]) -> list[str]:
     """The committer jars as the image has them on its class path: the profile's spark.jars
     (cached by localrun) and what Ivy resolved for its spark.jars.packages (hadoop-aws and the
@@ -314,7 +335,7 @@ def private_spark_home(work: Path) -> Path:
     return home
 
 
-def start_session(setup: Setup, conf: dict[str, str], work: Path):
+def start_session(setup: Setup, conf: dict[str, str], work: Path, bucket: str):
     from pyspark.sql import SparkSession
     cp = ":".join(committer_jars(conf))
     b = (SparkSession.builder.master(TOPOLOGIES[setup.topology]).appName(f"bench-committers-{setup.name}")
@@ -330,6 +351,9 @@ def start_session(setup: Setup, conf: dict[str, str], work: Path):
     b = b.config("spark.hadoop.fs.s3a.buffer.dir", str(buffer))
     for k, v in setup.fs.items():
         b = b.config("spark.hadoop." + k, v)
+    for t, settings in BUCKET_TUNING.items():
+        for k, v in settings.items():
+            b = b.config(f"spark.hadoop.fs.s3a.bucket.{bucket}-{t}.{k[len('fs.s3a.'):]}", v)
     spark = b.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
@@ -463,12 +487,14 @@ def placements(runs, meta) -> list[str]:
     """Setups and job-conf tunings against the main setup, same committer and shape, as ratios."""
     main = meta["main"]
     lines = [f"## Setups and tuning against `{main}` (same committer, same shape; ratio of medians, < 1 is faster)", "",
-             "| setup / tuning | committer | shape | total s | spread | main s | main spread | ratio | job commit ratio |", "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+             f"Bucket settings ({', '.join(BUCKET_TUNING)}) against the control in their own session (`cluster-tuning`), the rest against `{main}`.", "",
+             "| setup / tuning | committer | shape | total s | spread | control s | control spread | ratio | job commit ratio |", "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     n = 0
     for r0 in sorted({(r.setup, r.tuning, r.variant, r.size_mib, r.files) for r in runs if r.variant in VARIANTS and (r.setup, r.tuning) != (main, "program")}):
         setup, tuning, v, size, files = r0
         rs = pick(runs, setup=setup, tuning=tuning, variant=v, size_mib=size, files=files)
-        base = pick(runs, setup=main, tuning="program", variant=v, size_mib=size, files=files)
+        # Bucket settings against the control of their own session; the rest against the main setup.
+        base = pick(runs, setup=setup if tuning in BUCKET_TUNING else main, tuning="program", variant=v, size_mib=size, files=files)
         if not rs or not base:
             continue
         t, b = med([r.total_s for r in rs]), med([r.total_s for r in base])
@@ -544,13 +570,10 @@ def chart(runs: list[Run], meta: dict, paths: list[Path]) -> None:
 
 def setups_for(quick: bool) -> list[Setup]:
     if quick:
-        return [Setup("cluster", "cluster"), Setup("local", "local")]
+        return [Setup("cluster", "cluster"), Setup("local", "local"), Setup("cluster-tuning", "cluster")]
     return [Setup("cluster", "cluster"), Setup("local", "local"),
             Setup("cluster-buffer-shared", "cluster", buffer="shared"),
-            Setup("cluster-array", "cluster", fs={"fs.s3a.fast.upload.buffer": "array"}),
-            Setup("cluster-bytebuffer", "cluster", fs={"fs.s3a.fast.upload.buffer": "bytebuffer"}),
-            Setup("cluster-parts-16M", "cluster", fs={"fs.s3a.multipart.size": "16M", "fs.s3a.fast.upload.active.blocks": "8"}),
-            Setup("cluster-pool-16", "cluster", fs={"fs.s3a.threads.max": "16", "fs.s3a.connection.maximum": "16"})]
+            Setup("cluster-tuning", "cluster")]
 
 
 def plan_for(setup: Setup, rep: int, big: int, small: int, files: list[int], quick: bool) -> list[tuple[int, int, str]]:
@@ -575,17 +598,21 @@ def plan_for(setup: Setup, rep: int, big: int, small: int, files: list[int], qui
         return [(big, few, v) for v in ("classic-v1", "directory", "magic")] + [(small, many, v) for v in ("directory", "magic")]
     if setup.buffer == "shared":
         return [(c, f, v) for c, f in ((big, few), (small, many)) for v in ("directory", "magic")]
-    if "pool" in setup.name:
-        return [(small, mid, v) for v in ("directory", "magic")]
-    if "parts" in setup.name:
-        return [(big, few, v) for v in ("directory", "magic")]
-    # Block buffers: only magic writes through them (the staging committers upload whole files).
-    return [(c, f, "magic") for c, f in ((big, few), (small, mid))]
+    # The control (the program's settings) beside each bucket's settings. Block buffers: only
+    # magic writes through them (the staging committers upload whole files); parts: only files
+    # larger than a part.
+    # The order rotates with the repetition, so the control is not always first.
+    out = []
+    for c, f in ((big, few), (small, mid)):
+        for v, ts in (("magic", ["program", "array", "bytebuffer", "parts-16m", "pool-16"]), ("directory", ["program", "parts-16m", "pool-16"])):
+            ts = [t for t in ts if f == few or t != "parts-16m"]
+            out += [(c, f, f"{v}:{t}") for t in ts[rep % len(ts):] + ts[:rep % len(ts)]]
+    return out
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--quick", action="store_true", help="small sizes, 1 repetition, two setups (a smoke run)")
+    p.add_argument("--quick", action="store_true", help="small sizes, 1 repetition, three setups (a smoke run)")
     p.add_argument("--big", type=int, default=512, help="MiB of the few-large-files write (default 512)")
     p.add_argument("--small", type=int, default=256, help="MiB of the many-files writes (default 256)")
     p.add_argument("--files", default="16,256,1024,2048", help="files per write (default 16,256,1024,2048)")
@@ -628,6 +655,7 @@ def main(argv=None) -> int:
             rendered = localrun.render(minio.url, work / "shared")
             key = ("spark" + secrets.token_hex(6), secrets.token_urlsafe(30))
             minio.setup(rendered, *key)
+            tuning_buckets(minio, rendered["bucket"], key[0], work)
             os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = key
             os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
             conf = rendered["sparkConf"]
@@ -644,7 +672,7 @@ def main(argv=None) -> int:
                 # Rotate the setups' order too, so no setup always runs first (or last) in a repetition.
                 for setup in setups[rep % len(setups):] + setups[:rep % len(setups)]:
                     t_session = time.monotonic()
-                    spark = start_session(setup, conf, work)
+                    spark = start_session(setup, conf, work, rendered["bucket"])
                     # Warm up the JVMs (class loading, JIT, the filesystems), untimed.
                     apply_variant(spark, "magic", {})
                     one_write(spark, minio, rendered["bucket"], rendered["dataPrefix"], Run("magic", max(1, big // 16), 16, rep, setup.name, "warmup"))
@@ -660,7 +688,8 @@ def main(argv=None) -> int:
                             r = raw_put(spark, minio, rendered["bucket"], rendered["dataPrefix"], Run(variant, size, files, rep, setup.name), work, SLOTS)
                         else:
                             apply_variant(spark, variant, JOB_TUNING.get(tuning, {}))
-                            r = one_write(spark, minio, rendered["bucket"], rendered["dataPrefix"], Run(variant, size, files, rep, setup.name, tuning))
+                            bucket = f"{rendered['bucket']}-{tuning}" if tuning in BUCKET_TUNING else rendered["bucket"]
+                            r = one_write(spark, minio, bucket, rendered["dataPrefix"], Run(variant, size, files, rep, setup.name, tuning))
                         runs.append(r)
                         loads.append(r.load)
                         (out / "committers.json").write_text(json.dumps([x.__dict__ for x in runs], indent=1))
