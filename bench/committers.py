@@ -13,16 +13,16 @@ buffer (`fs.s3a.buffer.dir`) is on a local directory, and in one setup on the sh
 
 Same input, same output layout (Parquet, uncompressed, partitioned by p, one file per task and
 partition), per session the variants run interleaved so machine drift hits them alike; each
-repetition walks every setup (a Spark session each: a new session is the only way to give the
-executors' S3A filesystems other settings) before the next starts. Per write it records total
-time, job-commit and task-commit time (Spark's SQL metrics), the tasks' run time (stage
-metrics: write = run time - task commit), objects and bytes written (listing MinIO), S3 requests
-by kind as the server counted them (MinIO's per-API counters, every JVM included), the S3A
-IOStatistics counters of the committer's `_SUCCESS`, the driver's peak heap and the load
-average. The raw limit: the same number of objects of the same size uploaded through S3A from
-the driver with as many concurrent streams as the job has task slots. Filesystem settings
-(buffer type, part size, pool) run on buckets of their own (per-bucket options) in one session
-with the program's settings on the main bucket as the control, interleaved.
+repetition walks every setup (a Spark session each: topology and buffer placement need new JVMs)
+before the next starts. Per write it records total time, job-commit and task-commit time
+(Spark's SQL metrics), the tasks' run time (stage metrics: write = run time - task commit),
+objects and bytes written (listing MinIO), S3 requests by kind as the server counted them
+(MinIO's per-API counters, every JVM included), the S3A IOStatistics counters of the committer's
+`_SUCCESS`, the driver's peak heap and the load average. The raw limit: the same number of
+objects of the same size uploaded through S3A from the driver with as many concurrent streams as
+the job has task slots. Filesystem settings (buffer type, part size, pool) run on buckets of
+their own (per-bucket options) in one session with the program's settings on the main bucket as
+the control, interleaved.
 
 Writes results/committers.{md,json,png} (generated, not committed); `--chart` writes the chart
 elsewhere too (docs/committers.png is committed). Not a test: no timing assertions.
