@@ -52,7 +52,8 @@ def jar(module, row):
     if version not in available:
         version = sorted(available, key=lambda v: [int(x) for x in v.split(".") if x.isdigit()])[-1]
     name = f"{module}_{row['scala']}-{version}.jar"
-    return localrun.fetch_jar(f"{CENTRAL}/{module}_{row['scala']}/{version}/{name}")
+    # A cache of its own: .cache/jars is what the local-cluster tests put on executors' class path.
+    return localrun.fetch_jar(f"{CENTRAL}/{module}_{row['scala']}/{version}/{name}", cache=localrun.CACHE / "contract")
 
 
 def constants(path):
