@@ -653,7 +653,7 @@ def main(argv=None) -> int:
     try:
         with localrun.Minio(tools["minio"], tools["mc"], work) as minio:
             rendered = localrun.render(minio.url, work / "shared")
-            key = ("spark" + secrets.token_hex(6), secrets.token_urlsafe(30))
+            key = ("spark" + secrets.token_hex(6), localrun.new_secret())
             minio.setup(rendered, *key)
             tuning_buckets(minio, rendered["bucket"], key[0], work)
             os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = key
