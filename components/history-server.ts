@@ -347,7 +347,11 @@ export class HistoryServer extends pulumi.ComponentResource {
         const service = new k8s.core.v1.Service(
             `${name}-svc`,
             {
-                metadata: { name: HISTORY_SERVICE, namespace: args.namespace, labels },
+                // Readiness is the Deployment's (awaited on its readiness probe). pulumi-kubernetes'
+                // Service await (pkg/await/service.go) watches v1 Endpoints and, when no Endpoints
+                // object ever appears (a cluster that cannot publish the pod's address, as the
+                // loopback pod IPs of kwok), waits its whole 10-minute timeout before succeeding.
+                metadata: { name: HISTORY_SERVICE, namespace: args.namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
                 spec: { selector: labels, ports: [{ name: "http", port: HISTORY_PORT, targetPort: "http" }] },
             },
             { parent: this, dependsOn: [deployment] },
