@@ -12,7 +12,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Stack, UpResult } from "@pulumi/pulumi/automation";
-import { SPARK_POLICIES } from "../../components/object-store/flashblade";
+import { EVENT_LOG_READER_POLICIES, SPARK_POLICIES } from "../../components/object-store/flashblade";
 import { FakeFlashBlade, selfSignedCert } from "../helpers/fake-flashblade";
 import { SHARED } from "../helpers/paths";
 import { Kubectl } from "./kubectl";
@@ -70,6 +70,8 @@ describe("flashblade stack through the real engine (dynamic providers as seriali
     let project: E2EProject;
     let stack: Stack;
     let fb: FakeFlashBlade;
+    /** The ids of the access keys the fake array holds for one user. */
+    const keysOf = (user: string) => [...fb.keys.values()].filter((k) => k.user === user).map((k) => k.name);
     let port: number;
     const onOutput = (s: string) => {
         for (const line of s.split("\n")) {
@@ -142,9 +144,12 @@ describe("flashblade stack through the real engine (dynamic providers as seriali
         assert.ok(fb.accounts.has("spark"));
         assert.ok(fb.users.has("spark/spark"));
         assert.ok(fb.buckets.has("spark-doglover"));
-        assert.equal(fb.keys.size, 1);
+        // The History Server's own user: read-only built-in policies.
+        assert.deepEqual([...fb.users.get("spark/spark-history")!].sort(), [...EVENT_LOG_READER_POLICIES].sort());
+        assert.deepEqual(keysOf("spark/spark").length, 1);
+        assert.deepEqual(keysOf("spark/spark-history").length, 1);
         const creds = await credentials();
-        assert.equal(creds.id, [...fb.keys.keys()][0]);
+        assert.equal(creds.id, keysOf("spark/spark")[0]);
         assert.equal(creds.secret, fb.keys.get(creds.id)!.secret);
         assert.equal(r.outputs.s3AccessKeyId.value, creds.id);
         assert.equal(r.outputs.s3AccessKeyId.secret, false, "an identifier (the key resource's id is plain too)");
@@ -201,7 +206,7 @@ describe("flashblade stack through the real engine (dynamic providers as seriali
         const after = await credentials();
         assert.notEqual(after.id, before.id);
         assert.equal(after.uid, before.uid, "the same Secret object, updated in place");
-        assert.deepEqual([...fb.keys.keys()], [after.id], "only the new key is left");
+        assert.deepEqual(keysOf("spark/spark"), [after.id], "only the new key is left");
         assert.equal(after.secret, fb.keys.get(after.id)!.secret);
         assert.equal(r.outputs.s3AccessKeyId.value, after.id);
     });
@@ -216,7 +221,7 @@ describe("flashblade stack through the real engine (dynamic providers as seriali
             for (const s of secrets) assert.ok(!text.includes(s), `${path.relative(project.stateDir, f)} holds a secret in plain text`);
         }
         const state = JSON.stringify((await stack.exportStack()).deployment);
-        assert.ok(state.includes([...fb.keys.keys()][0]), "the key id is in the state, plain: an identifier");
+        assert.ok(state.includes(keysOf("spark/spark")[0]), "the key id is in the state, plain: an identifier");
     });
 
     it("destroys in one run: the bucket destroyed but recoverable, the account left with a warning", async () => {
@@ -225,6 +230,7 @@ describe("flashblade stack through the real engine (dynamic providers as seriali
         assert.match(t.stdout, /FlashBlade account spark is left on the array: it still holds destroyed bucket\(s\) spark-doglover/);
         assert.equal(fb.buckets.get("spark-doglover")?.destroyed, true, "recoverable until the array eradicates it");
         assert.ok(!fb.users.has("spark/spark"));
+        assert.ok(!fb.users.has("spark/spark-history"));
         assert.equal(fb.keys.size, 0);
         assert.ok(fb.accounts.has("spark"));
         assert.equal(await kubectl.get("namespace", NS), undefined);
