@@ -7,6 +7,7 @@ import type { SparkRuntime } from "../policy/s3a/versions";
 import { helperJob } from "./batch-job";
 import type { EndpointFacts } from "./s3a-profile";
 import { eventLogMarkerKey } from "./history-server";
+import { keyPairEnv } from "./s3-credentials";
 import { mcTrustAdditions, sparkTrustAdditions } from "./s3-trust";
 import { SparkJob, jobFilesAdditions, mergePodAdditions, type SparkPodResources } from "./spark-job";
 
@@ -80,11 +81,6 @@ export interface DogLoverArgs {
  */
 export type SampleUploader = { kind: "mc"; image: string } | { kind: "awscli"; image: string; region: string };
 
-function keyEnv(secret: pulumi.Input<string> | undefined): k8s.types.input.core.v1.EnvVar[] {
-    if (secret === undefined) return [];
-    return ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } }));
-}
-
 /** The seed Job's upload container (pure; tested under mocks per store). */
 export function uploadContainer(
     uploader: SampleUploader,
@@ -117,7 +113,7 @@ export function uploadContainer(
                 ...common,
                 { name: "AWS_REGION", value: uploader.region },
                 { name: "HOME", value: "/tmp" },
-                ...keyEnv(x.credentialsSecret),
+                ...keyPairEnv(x.credentialsSecret),
             ],
             volumeMounts,
         };
@@ -131,7 +127,12 @@ export function uploadContainer(
             // mc mb of a path under an existing bucket puts the directory marker (an empty "<key>/" object).
             'set -eu; mc alias set s3 "$S3_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null; mc cp /data/tweets.jsonl "s3/$INPUT_KEY"; mc mb --ignore-existing "s3/$EVENTS_KEY"',
         ],
-        env: [{ name: "S3_URL", value: x.url }, ...common, { name: "MC_CONFIG_DIR", value: MC_CONFIG_DIR }, ...keyEnv(x.credentialsSecret)],
+        env: [
+            { name: "S3_URL", value: x.url },
+            ...common,
+            { name: "MC_CONFIG_DIR", value: MC_CONFIG_DIR },
+            ...keyPairEnv(x.credentialsSecret),
+        ],
         volumeMounts: [...volumeMounts, ...x.trustMounts],
     };
 }

@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HADOOP_KEYS, SPARK_HADOOP_PREFIX, SPARK_KEYS } from "../policy/s3a/facts";
+import { keyPairEnv } from "./s3-credentials";
 import type { PodAdditions } from "./spark-job";
 
 /**
@@ -273,12 +274,6 @@ export class HistoryServer extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const keyEnv = args.access.credentialsSecret
-            ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({
-                  name: key,
-                  valueFrom: { secretKeyRef: { name: args.access.credentialsSecret!, key } },
-              }))
-            : [];
         const probe = (extra: object) => ({ httpGet: { path: "/api/v1/version", port: "http" }, ...extra });
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-server`,
@@ -307,7 +302,7 @@ export class HistoryServer extends pulumi.ComponentResource {
                                         "spark-internal",
                                     ],
                                     env: [
-                                        ...keyEnv,
+                                        ...keyPairEnv(args.access.credentialsSecret),
                                         { name: "SPARK_NO_DAEMONIZE", value: "true" },
                                         { name: "HOME", value: "/tmp" },
                                         { name: "SPARK_LOG_DIR", value: "/tmp/spark-logs" },

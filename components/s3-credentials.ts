@@ -10,6 +10,12 @@ export interface S3CredentialsArgs {
     secretAccessKey: pulumi.Input<string>;
 }
 
+/** AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the key pair's Secret, for a container; none without one. */
+export function keyPairEnv(secret: pulumi.Input<string> | undefined): k8s.types.input.core.v1.EnvVar[] {
+    if (secret === undefined) return [];
+    return ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } }));
+}
+
 /** The S3 key pair as a Kubernetes Secret, read by driver and executors as AWS_* env. */
 export class S3Credentials extends pulumi.ComponentResource {
     readonly ref: CredentialsRef;
