@@ -565,7 +565,7 @@ const JAR_CASES: Case[] = [
     },
     {
         what: "a line older than the facts cover",
-        resources: withConf({}, { sparkVersion: "3.4.1", image: trustedImage("3.4.1", "2.12") }),
+        resources: withConf({}, { sparkVersion: "3.0.3", image: trustedImage("3.0.3", "2.12") }),
         expect: [POLICY.versionKnown],
         message: /older than the lines/,
     },
