@@ -193,3 +193,16 @@ export function isAwsEndpoint(endpoint: string | undefined): boolean {
         .toLowerCase();
     return host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn");
 }
+
+/**
+ * The key lists to accept a Hadoop version's keys from: its own list, else the nearest held
+ * lists on either side (a key of both neighbours' releases, or of either, may well be its key
+ * too: only what neither knows is reported).
+ */
+export function keySetsAround(hadoop: string): readonly HadoopKeySet[] {
+    const exact = HADOOP_KEY_SETS.find((k) => k === hadoop);
+    if (exact) return [exact];
+    const older = HADOOP_KEY_SETS.filter((k) => compareVersions(k, hadoop) < 0);
+    const newer = HADOOP_KEY_SETS.filter((k) => compareVersions(k, hadoop) > 0);
+    return [older[older.length - 1], newer[0]].filter((k): k is HadoopKeySet => k !== undefined);
+}

@@ -11,7 +11,7 @@ import * as path from "path";
 import { main, resolveConfig, runRules, type Finding } from "../../policy/cli/check";
 import { readManifests } from "../../policy/cli/manifests";
 import { POLICY } from "../../policy/s3a/checks";
-import { RULES } from "../../policy/s3a/rules";
+import { RULES } from "../../policy/rules";
 import { runPack } from "../helpers/policy";
 import { ROOT } from "../helpers/paths";
 

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { POLICY } from "../../policy/s3a/checks";
-import { FACTS_GATHERED, findRelease, hadoopCloudFor } from "../../policy/s3a/releases";
+import { FACTS_GATHERED, findRelease, hadoopCloudFor, hadoopFactsOf } from "../../policy/s3a/releases";
 import {
     fired,
     firedMandatory,
@@ -105,9 +105,24 @@ interface Case {
 const withConf = (changes: Conf, spec?: Record<string, any>) => () => [app({ ...goodConf(), ...changes }, spec), rwxClaim()];
 
 /** Only the jar settings of a job on a stock image: packages and jars as given. */
+/** The AWS SDK bundle jar file that hadoop-aws of Hadoop `h` is built with (a jar file of hadoop-aws brings none). */
+const sdkJar = (h: string) => {
+    const [, artifact, version] = hadoopFactsOf(h)!.awsSdkBundle.split(":");
+    return `/opt/extra/${artifact}-${version}.jar`;
+};
+
+/** hadoop-aws jar files in spark.jars get the SDK bundle jar of their Hadoop, as a mirror of the jars would hold it. */
+const withSdkJars = (jars: Conf): Conf => {
+    const list = jars["spark.jars"];
+    const aws = list && /hadoop-aws-(\d+\.\d+\.\d+)\.jar/.exec(list);
+    if (!aws || !hadoopFactsOf(aws[1]) || /bundle-\d/.test(list!)) return jars;
+    return { ...jars, "spark.jars": `${list},${sdkJar(aws[1])}` };
+};
+
+/** Only the jar settings of a job on a stock image: packages and jars as given (hadoop-aws jar files with their SDK). */
 const onStock = (version: string, jars: Conf, changes: Conf = {}, scala?: string) => {
     const s = scala ?? (version.startsWith("3.") ? "2.12" : "2.13");
-    return withConf({ ...jars, ...changes }, { sparkVersion: version, image: stockImage(version, s) });
+    return withConf({ ...withSdkJars(jars), ...changes }, { sparkVersion: version, image: stockImage(version, s) });
 };
 
 const sorted = (...names: string[]) => [...names].sort();
@@ -470,9 +485,9 @@ const JAR_CASES: Case[] = [
         message: /Maven Central has spark-hadoop-cloud_2.13:4.1.2 itself: use 4.1.2/,
     },
     {
-        what: "hadoop-aws of Spark 4.0's Hadoop on Spark 4.1 (Hadoop 3.4.2)",
+        what: "hadoop-aws of Spark 4.0's Hadoop on Spark 4.1 (Hadoop 3.4.2), with its own SDK bundle, older than 3.4.2's",
         resources: onStock("4.1.2", { "spark.jars": "/opt/extra/hadoop-aws-3.4.1.jar,/opt/extra/spark-hadoop-cloud_2.13-4.1.2.jar" }),
-        expect: [POLICY.jars],
+        expect: sorted(POLICY.jars, POLICY.jarDelivery),
         message: /hadoop-aws 3.4.1, but Spark 4.1.2 is built with Hadoop 3.4.2.*Use org.apache.hadoop:hadoop-aws:3.4.2/,
     },
     {
@@ -545,7 +560,7 @@ const JAR_CASES: Case[] = [
     {
         what: "the stock image's Spark differs from spec.sparkVersion in Hadoop",
         resources: withConf(
-            { "spark.jars": "/opt/jars/hadoop-aws-3.4.1.jar,/opt/jars/spark-hadoop-cloud_2.13-4.0.2.jar" },
+            { "spark.jars": `/opt/jars/hadoop-aws-3.4.1.jar,/opt/jars/spark-hadoop-cloud_2.13-4.0.2.jar,${sdkJar("3.4.1")}` },
             { image: stockImage("3.5.7", "2.12") },
         ),
         expect: [POLICY.jars],
