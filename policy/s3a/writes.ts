@@ -19,7 +19,10 @@
  *
  * The judgement comes from what the manifest shows (the job's declaration first, then
  * arguments, conf, environment, table-format catalogs and extensions) and says why; where the
- * manifest cannot tell, it says so and the committer rules are reported as advice.
+ * manifest cannot tell, it says so and the committer rules are reported as advice. A job set up
+ * for a table format or Structured Streaming is taken to write through it (a Delta table is a
+ * path, often passed as --output); plain files it also commits to s3a:// are declared in its
+ * annotation.
  */
 import { readDeclaration } from "./declarations";
 import { isS3a, jobLocations, type Location } from "./locations";
@@ -153,19 +156,24 @@ export function judgeWrites(view: JobView, claimDrivers?: ReadonlyMap<string, st
 
     const example = writesNothingExample(view);
     if (example) return judged("none", example, { outputs: [] });
+    // A job set up for a table format writes its tables through it: its s3a:// locations are taken for
+    // tables (a Delta table is a path, often passed as --output); plain files next to them are declared.
     const formats = tableFormats(view);
-    const maybeFiles = [...s3aOut, ...unclassified];
     if (formats.length > 0) {
-        const set = `it is set up for ${formats.map((f) => `${f.name} (${f.evidence})`).join(" and ")}, which ${formats.length === 1 ? "commits" : "commit"} through ${formats.length === 1 ? "its own log or catalog" : "their own logs or catalogs"}`;
-        if (maybeFiles.length === 0) return judged("none", set);
-        return judged("undetermined", `${set}, but it also names ${list(maybeFiles)}, which may be written as plain files`, { unknown });
+        const named = [...s3aOut, ...unclassified];
+        return judged(
+            "none",
+            `it is set up for ${formats.map((f) => `${f.name} (${f.evidence})`).join(" and ")}, which ${formats.length === 1 ? "commits" : "commit"} through ${formats.length === 1 ? "its own log or catalog" : "their own logs or catalogs"}${named.length ? `; ${list(named)} ${named.length === 1 ? "is" : "are"} taken for tables` : ""}`,
+            { outputs: [] },
+        );
     }
+    // Structured Streaming: checkpoints through CheckpointFileManager, file sinks through ManifestFileCommitProtocol
     if (checkpoints.length > 0) {
-        const set = `it is a Structured Streaming job (${list(checkpoints)}): checkpoints and file sinks commit through their own logs, not Hadoop's output committers`;
-        if (maybeFiles.length === 0) return judged("none", set);
-        return judged("undetermined", `${set}, but it also names ${list(maybeFiles)}, which a batch write may commit as files`, {
-            unknown,
-        });
+        return judged(
+            "none",
+            `it is a Structured Streaming job (${list(checkpoints)}): checkpoints and file sinks commit through their own logs, not Hadoop's output committers`,
+            { outputs: [] },
+        );
     }
     if (s3aOut.length > 0) return judged("commits", commitsWhy());
     if (unknown.length > 0) {
