@@ -6,6 +6,12 @@ import { stackRule, type Finding } from "./rule";
 import { claim, goodConf, sparkApp } from "./examples";
 
 const NAME = "s3a-committer-applicability";
+/** A job with no committer settings at all (the example jobs below). */
+const PLAIN = goodConf({
+    "spark.hadoop.fs.s3a.committer.name": undefined,
+    "spark.sql.sources.commitProtocolClass": undefined,
+    "spark.sql.parquet.output.committer.class": undefined,
+});
 const DECLARE = `declare the job's outputs in its annotation ${OUTPUTS_ANNOTATION} (the s3a:// locations it commits files to, which makes this ${"{level}"}, or none with a reason in ${REASON_ANNOTATION}, which waives it)`;
 
 /**
@@ -36,7 +42,7 @@ export const committerApplicability = stackRule({
             resources: [
                 sparkApp({
                     arguments: ["s3a://lake/trips/2025", "s3a://lake/trips-by-zone/2025"],
-                    sparkConf: goodConf({ "spark.hadoop.fs.s3a.committer.name": undefined }),
+                    sparkConf: PLAIN,
                 }),
                 claim(),
             ],
@@ -46,7 +52,7 @@ export const committerApplicability = stackRule({
             title: "a job that waives the committer rules",
             resources: [
                 sparkApp(
-                    { arguments: ["s3a://lake/raw"], sparkConf: goodConf({ "spark.hadoop.fs.s3a.committer.name": undefined }) },
+                    { arguments: ["s3a://lake/raw"], sparkConf: PLAIN },
                     { annotations: { [OUTPUTS_ANNOTATION]: "none", [REASON_ANNOTATION]: "writes to JDBC only" } },
                 ),
                 claim(),

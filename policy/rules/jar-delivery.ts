@@ -47,7 +47,7 @@ export const jarDelivery = jobRule({
             options: { trustedImages: ["registry.example.com/platform/spark:"] },
         },
     ],
-    check: ({ view, opts }) => {
+    check: ({ view, writes, opts }) => {
         const out: Finding[] = [];
         const rel = view.release;
         const committerArtifacts = view.artifacts.filter((a) => a.base === "hadoop-aws" || a.base === "spark-hadoop-cloud");
@@ -103,13 +103,15 @@ export const jarDelivery = jobRule({
                 ),
             );
         } else if (view.imagesKnown && view.artifactsKnown && !view.stockImagesOnly && !trusted(view, opts)) {
-            const missing = ["hadoop-aws", "spark-hadoop-cloud"].filter((b) => !committerArtifacts.some((a) => a.base === b));
+            // spark-hadoop-cloud matters only to jobs that (may) commit files to s3a://
+            const needed = writes.kind === "none" ? ["hadoop-aws"] : ["hadoop-aws", "spark-hadoop-cloud"];
+            const missing = needed.filter((b) => !committerArtifacts.some((a) => a.base === b));
             if (missing.length > 0) {
                 out.push(
                     finding(
                         view.images.length === 0
                             ? `the job names no image and lists no ${missing.join(" or ")}: the pack cannot tell whether the committer jars are on the classpath. Name the image and list it in trustedImages (of ${NAME} and ${committerJars.name}) if it carries them.`
-                            : `the image ${view.images.join(", ")} is not in the policy's trustedImages and the job lists no ${missing.join(" or ")}: the pack cannot tell whether the image carries the committer jars. If it does, list it in trustedImages (of ${NAME} and ${committerJars.name}); if not, add them.`,
+                            : `the image ${view.images.join(", ")} is not in the policy's trustedImages and the job lists no ${missing.join(" or ")}: the pack cannot tell whether the image carries ${missing.length === 1 ? "it" : "the committer jars"}. If it does, list it in trustedImages (of ${NAME} and ${committerJars.name}); if not, add ${missing.length === 1 ? "it" : "them"}.`,
                         "spec.image",
                     ),
                 );

@@ -24,9 +24,10 @@
  * path, often passed as --output); plain files it also commits to s3a:// are declared in its
  * annotation.
  */
+import { CLASSES, SPARK_KEYS, isS3ACommitter } from "./facts";
 import { readDeclaration } from "./declarations";
 import { isS3a, jobLocations, type Location } from "./locations";
-import { isKnown, mentionsS3A, roleMounts } from "./conf";
+import { isKnown, mentionsS3A, roleMounts, s3aUseUndetermined } from "./conf";
 import type { JobView } from "./job";
 
 export type WritesKind = "commits" | "none" | "undetermined";
@@ -110,6 +111,22 @@ function localTarget(view: JobView, uri: string, claimDrivers?: ReadonlyMap<stri
 }
 
 /**
+ * The S3A committer setting of the job's own conf, if it makes one (not Spark 4.1's defaults, and
+ * not mapreduce.fileoutputcommitter.*, which tunes the classic committer wherever it writes): a job
+ * that selects an S3A committer says that it commits files through it.
+ */
+function committerConfigured(view: JobView): string | undefined {
+    const own = (key: string) => (view.defaulted.has(key) ? undefined : view.conf[key]);
+    for (const [key, value] of Object.entries(view.conf)) {
+        if (!key.startsWith("spark.hadoop.fs.s3a.") || !key.endsWith(".committer.name") || view.defaulted.has(key)) continue;
+        if (isKnown(value) && isS3ACommitter(value.trim())) return `${key}=${value}`;
+    }
+    const protocol = own(SPARK_KEYS.commitProtocolClass);
+    if (protocol === CLASSES.pathOutputCommitProtocol) return `${SPARK_KEYS.commitProtocolClass}=${protocol}`;
+    return undefined;
+}
+
+/**
  * Judge what a job writes. `claimDrivers` (claim name -> CSI driver of its PersistentVolume), when
  * the stack or the manifests have them, only sharpens the reason given for local outputs.
  */
@@ -138,6 +155,9 @@ export function judgeWrites(view: JobView, claimDrivers?: ReadonlyMap<string, st
         };
     }
 
+    if (!mentionsS3A(view.app, view.conf) && !s3aUseUndetermined(view.app, view.conf)) {
+        return { ...base, kind: "none", why: "it does not use S3A (no s3a:// location, no fs.s3a.* setting)", outputs: [] };
+    }
     const { locations, unknown } = jobLocations(view.app, view.conf);
     const s3aOut = locations.filter((l) => l.role === "output" && isS3a(l.uri));
     const outputs = [...new Set(s3aOut.map((l) => l.uri))];
@@ -176,6 +196,8 @@ export function judgeWrites(view: JobView, claimDrivers?: ReadonlyMap<string, st
         );
     }
     if (s3aOut.length > 0) return judged("commits", commitsWhy());
+    const configured = committerConfigured(view);
+    if (configured) return judged("commits", `its own conf selects an S3A committer (${configured}), so it commits files through it`);
     if (unknown.length > 0) {
         return judged("undetermined", `what it writes depends on values unknown during preview (${unknown.join(", ")})`, { unknown });
     }
@@ -198,12 +220,7 @@ export function judgeWrites(view: JobView, claimDrivers?: ReadonlyMap<string, st
             `it names s3a:// only as ${[...new Set(s3aNamed.map((l) => ROLE_NAMES[l.role]))].join(" and ")} (${list(s3aNamed)}), and the manifest does not say where its code writes`,
         );
     }
-    return judged(
-        "undetermined",
-        mentionsS3A(view.app, view.conf)
-            ? "the manifest names no s3a:// location, only fs.s3a.* settings, so its code chooses where it writes"
-            : "the manifest names no s3a:// location",
-    );
+    return judged("undetermined", "the manifest names no s3a:// location, only fs.s3a.* settings, so its code chooses where it writes");
 }
 
 const ROLE_NAMES: Record<Location["role"], string> = {

@@ -181,7 +181,7 @@ describe("s3a-committer-policies check", () => {
     });
 
     it("reports the same findings as the Pulumi policies on the same resources", () => {
-        const set = readManifests([`${FIX}/manifests`, `${FIX}/bad`], ROOT);
+        const set = readManifests([`${FIX}/manifests`, `${FIX}/bad`, `${FIX}/real`], ROOT);
         const config = { [POLICY.jars]: { trustedImages: ["registry.example.com/platform/spark:"] } };
         const cli = runRules(set.resources, resolveConfig(config))
             .map((f) => `${f.urn} ${f.rule.name} ${f.level} ${f.message}`)
