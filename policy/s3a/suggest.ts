@@ -57,8 +57,14 @@ function subsequenceCost(short: string[], long: string[]): number | undefined {
     return best[short.length][long.length];
 }
 
+/** The same segments but one, which is a prefix of the other's (connection.max for connection.maximum). */
+function abbreviates(short: string[], long: string[]): boolean {
+    const differ = short.map((s, i) => [s, long[i]] as const).filter(([a, b]) => a !== b);
+    return differ.length === 1 && differ[0][0].length >= 3 && differ[0][1].startsWith(differ[0][0]);
+}
+
 /**
- * The option name a dotted key most likely meant: a typo (edit distance), a segment too many or
+ * The option name a dotted key most likely meant (an abbreviated segment too): a typo (edit distance), a segment too many or
  * too few (fs.s3a.input.fadvise for fs.s3a.experimental.input.fadvise), or the same segments in
  * another order. `prefix` is the part all names share (fs.s3a.), left out of the comparison.
  */
@@ -71,6 +77,7 @@ export function suggestOption(key: string, known: Iterable<string>, prefix = "fs
         const other = name.slice(prefix.length).split(".");
         let cost: number | undefined;
         if (segs.length === other.length && [...segs].sort().join(".") === [...other].sort().join(".")) cost = 1;
+        else if (segs.length === other.length && abbreviates(segs, other)) cost = 1;
         else if (segs.length < other.length) cost = subsequenceCost(segs, other);
         else if (segs.length > other.length) cost = subsequenceCost(other, segs);
         if (cost !== undefined && cost <= 4 && (!best || cost < best.cost)) best = { name, cost };

@@ -175,6 +175,10 @@ describe("s3a-committer-policies check", () => {
         assert.throws(() => resolveConfig({ "no-such-policy": {} }), /not a policy of this pack/);
         assert.throws(() => resolveConfig({ "s3a-tls-required": { enforcementLevel: "loud" } }), /not one of/);
         assert.throws(() => resolveConfig({ "s3a-tls-required": { insecureEndpoints: "x" } }), /list of strings/);
+        assert.throws(
+            () => resolveConfig({ "s3a-known-keys": { imageHadoop: ["registry.example.com/spark:3.4.1"] } }),
+            /s3a-known-keys\.imageHadoop: "registry.example.com\/spark:3.4.1" is not of the form the option takes, e.g. "public.ecr.aws\/data-on-eks\/spark:3.5.3-scala2.12-java17-python3-ubuntu=3.4.1"/,
+        );
         const help = run("--help");
         assert.equal(help.code, 0);
         assert.match(help.out, /^Usage: s3a-committer-policies check/);
