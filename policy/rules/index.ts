@@ -6,6 +6,7 @@
  */
 import type { Rule } from "./rule";
 import { committerRequired } from "./committer-required";
+import { committerScheme } from "./committer-scheme";
 import { stagingOnSharedVolume } from "./staging-on-shared-volume";
 import { knownKeys } from "./known-keys";
 import { noLiteralCredentials } from "./no-literal-credentials";
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
     tlsRequired,
     thirdPartyEndpoint,
     committerConsistency,
+    committerScheme,
     jarDelivery,
     sparkVersionKnown,
     bufferDirLocal,

@@ -119,6 +119,7 @@ describe("job view helpers", () => {
             POLICY.committer,
             POLICY.staging,
             POLICY.consistency,
+            "s3a-committer-scheme",
             POLICY.concurrentWriters,
         ]);
         assert.deepEqual(readersOf('spec.hadoopConf["fs.s3a.bucket.x.y.endpoint"]', RULES), [POLICY.tls, POLICY.thirdParty]);
