@@ -19,8 +19,10 @@ export const USAGE = `Usage: s3a-committer-policies check [--format human|json] 
 
 Checks the SparkApplications and ScheduledSparkApplications in Kubernetes YAML manifests (files with
 several documents, directories searched for *.yaml and *.yml, - for standard input) with the guardrails of the Pulumi
-policy pack spark-s3-guardrails. PersistentVolumeClaims in the same manifests tell which claims are
-ReadWriteMany.
+policy pack spark-s3-guardrails. PersistentVolumeClaims and PersistentVolumes in the same manifests
+tell which claims are ReadWriteMany and which volumes are Mountpoint for Amazon S3. A job's annotation
+guardrails.spark-s3.io/s3a-outputs declares the s3a:// locations it commits files to (or none, with a
+reason in guardrails.spark-s3.io/s3a-outputs-reason); --format json lists what each job was judged to write.
 
   --format human|json   human-readable lines (default) or one JSON document for CI
   --config FILE         a policy pack config file, the same as pulumi's --policy-pack-config:
