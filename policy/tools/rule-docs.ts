@@ -1,8 +1,8 @@
 /**
  * The rule docs, generated from the registry (rules/index.ts): the rule and option tables of
- * policy/README.md (between its GENERATED markers) and, in the project's checkout,
- * docs/policy-rules.md (the whole page: every rule with its why, options and examples, whose
- * messages come from running the rule on them). test/policy/rule-docs.test.ts keeps every copy
+ * policy/README.md (between its GENERATED markers) and, in the project's checkout, the rule
+ * summary of docs/policy.md and docs/policy-rules.md (the whole page: every rule with its why,
+ * options and examples, whose messages come from running the rule on them). test/policy/rule-docs.test.ts keeps every copy
  * equal to what this prints.
  *
  *   npx ts-node -T -P policy/tsconfig.json policy/tools/rule-docs.ts           # rewrite them (npm run docs:rules)
@@ -21,8 +21,9 @@ import { PV_TYPE, PVC_TYPE, SCHEDULED_SPARK_APPLICATION_TYPE, SPARK_APPLICATION_
 
 export const POLICY_DIR = path.join(__dirname, "..");
 export const README = path.join(POLICY_DIR, "README.md");
-/** The docs page, in the project's checkout (the published pack has no docs/ beside it). */
+/** The docs pages, in the project's checkout (the published pack has no docs/ beside it). */
 export const DOCS_PAGE = path.join(POLICY_DIR, "..", "docs", "policy-rules.md");
+export const DOCS_SUMMARY = path.join(POLICY_DIR, "..", "docs", "policy.md");
 
 const KIND_TYPES: Record<string, string> = {
     SparkApplication: SPARK_APPLICATION_TYPE,
@@ -65,6 +66,21 @@ export function ruleTable(): string {
     });
     return ["| rule | level | fires on | example message |", "|---|---|---|---|", ...rows].join("\n");
 }
+
+/** docs/policy.md's summary: every rule with its level, what it looks at and what it checks, linked to the rule page. */
+export function summaryTable(): string {
+    const rows = RULES.map((r) => `| [\`${r.name}\`](policy-rules.md#${r.name}) | ${r.level} | ${scopeOf(r)} | ${cell(r.description)} |`);
+    return ["| rule | level | looks at | checks |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+const scopeOf = (r: Rule) =>
+    r.kind === "stack"
+        ? "all resources"
+        : r.jobs === "commits"
+          ? "jobs that commit files to s3a://"
+          : r.jobs === "s3a"
+            ? "S3A jobs"
+            : "every job";
 
 /** The README's option table: every option, the rules that take it, its default. */
 export function optionTable(): string {
@@ -144,7 +160,7 @@ export function docsPage(): string {
             "",
             "<!-- Generated from policy/rules/ by `npm run docs:rules`; test/policy/rule-docs.test.ts keeps it equal. Do not edit by hand. -->",
             "",
-            "Every rule of the policy pack `spark-s3-guardrails` (policy/README.md tells how to run it, with Pulumi or as `check` on manifests).",
+            "Every rule of the policy pack `spark-s3-guardrails` ([policy.md](policy.md) and [policy/README.md](../policy/README.md) tell how to run it, with Pulumi or as `check` on manifests).",
             "Mandatory findings block `pulumi up` and fail `check`; advisory ones are reported. A pack config file can change any level.",
             "",
             "| rule | level | looks at |",
@@ -176,12 +192,12 @@ export function docsPage(): string {
 }
 
 /** Replace the text between `<!-- BEGIN GENERATED: name -->` and `<!-- END GENERATED: name -->`. */
-export function replaceSection(text: string, name: string, content: string): string {
+export function replaceSection(text: string, name: string, content: string, file = README): string {
     const begin = `<!-- BEGIN GENERATED: ${name} (npm run docs:rules) -->`;
     const end = `<!-- END GENERATED: ${name} -->`;
     const i = text.indexOf(begin);
     const j = text.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`${README} lacks the markers ${begin} ... ${end}`);
+    if (i < 0 || j < i) throw new Error(`${file} lacks the markers ${begin} ... ${end}`);
     return `${text.slice(0, i + begin.length)}\n${content}\n${text.slice(j)}`;
 }
 
@@ -191,6 +207,10 @@ export function generated(createDocs = false): { file: string; content: string }
     const out = [{ file: README, content: replaceSection(replaceSection(readme, "rules", ruleTable()), "options", optionTable()) }];
     if (fs.existsSync(DOCS_PAGE) || (createDocs && fs.existsSync(path.dirname(DOCS_PAGE))))
         out.push({ file: DOCS_PAGE, content: docsPage() });
+    if (fs.existsSync(DOCS_SUMMARY)) {
+        const summary = fs.readFileSync(DOCS_SUMMARY, "utf8");
+        out.push({ file: DOCS_SUMMARY, content: replaceSection(summary, "rules-summary", summaryTable(), DOCS_SUMMARY) });
+    }
     return out;
 }
 
