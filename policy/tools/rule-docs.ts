@@ -131,7 +131,9 @@ function ruleSection(rule: Rule): string {
     const options = rule.options.length ? rule.options.map((o) => `\`${o}\``).join(", ") : "none";
     const examples = rule.examples.map((ex) => {
         const found = exampleFindings(rule, ex);
-        const yamls = ex.resources.map((r) => "```yaml\n" + exampleYaml(r.props) + "\n```").join("\n\n");
+        const yamls = ex.resources
+            .map((r) => "```yaml\n" + (r.type ? `# a Pulumi ${r.type}\n` : "") + exampleYaml(r.props) + "\n```")
+            .join("\n\n");
         const cfg =
             ex.options && Object.keys(ex.options).length ? `\n\nwith the policy's options ${"`"}${JSON.stringify(ex.options)}${"`"}` : "";
         const result = found.length ? found.map((m) => `> ${m}`).join("\n>\n") : "> (nothing)";
