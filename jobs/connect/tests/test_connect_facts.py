@@ -81,12 +81,11 @@ def test_the_token_exists_exactly_where_the_program_says(item):
         assert b"PreSharedKeyAuthenticationInterceptor" in service and b"getAuthenticateToken" in service
 
 
-@pytest.mark.parametrize("item", FACTS["support"], ids=lambda i: f"spark-{i['row']['spark']}")
-def test_the_distribution_carries_the_server_exactly_where_the_program_says(item):
-    row = item["row"]
-    if row["spark"] != pyspark.__version__:
-        pytest.skip(f"only pyspark {pyspark.__version__}'s distribution is here")
-    assert (JARS / f"spark-connect_{row['scala']}-{row['spark']}.jar").exists() == item["s"]["inDistribution"]
+def test_the_distribution_carries_the_server_exactly_where_the_program_says():
+    """pyspark's jars/ are its Spark distribution's (the 3.5 tarball is not here to look into)."""
+    item = next(i for i in FACTS["support"] if i["row"]["spark"] == pyspark.__version__)
+    assert item["s"]["inDistribution"] is True
+    assert (JARS / f"spark-connect_{item['row']['scala']}-{pyspark.__version__}.jar").exists()
 
 
 def test_the_server_has_no_tls_of_its_own():
