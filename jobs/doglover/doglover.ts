@@ -1,23 +1,26 @@
+/**
+ * DogLover on a SparkPlatform, as one user of its public API: a Job that generates the seeded
+ * sample tweets and uploads them to the input prefix, and the PySpark job (doglover.py) as a
+ * SparkJob that reads them and writes its outputs through an S3A committer.
+ */
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { SparkRuntime } from "../policy/s3a/versions";
-import { helperJob } from "./batch-job";
-import type { EndpointFacts } from "./s3a-profile";
-import { eventLogMarkerKey } from "./history-server";
-import { keyPairEnv } from "./s3-credentials";
-import { mcTrustAdditions, sparkTrustAdditions } from "./s3-trust";
-import { SparkJob, jobFilesAdditions, mergePodAdditions, type SparkPodResources } from "./spark-job";
+import { helperJob } from "../../components/batch-job";
+import { SparkJob } from "../../components/job";
+import type { JobSpec } from "../../components/job/spec";
+import type { PlatformHandle } from "../../components/platform/handle";
+import { appNameFor } from "../../components/spark-job";
+import { clientUrl, s3ClientContainer } from "../../components/s3-client";
+import { DOGLOVER_JOB } from "./config";
 
 /** The PySpark job and its sample-data generator, shipped to the cluster in a ConfigMap. */
-export const JOB_DIR = path.join(__dirname, "..", "jobs", "doglover");
+export const JOB_DIR = __dirname;
 export const JOB_FILES = ["doglover.py", "generate_tweets.py"] as const;
-/** mc's config directory in the seed Job (writable; extra CAs go to certs/CAs under it). */
-const MC_CONFIG_DIR = "/tmp/.mc";
 
-/** Where the driver sees the ConfigMap (a pod-template volume); the job file is `local://` from there (DESIGN.md section 3). */
+/** Where the pods see the ConfigMap (a pod-template volume); the job file is `local://` from there (DESIGN.md section 3). */
 export const JOB_MOUNT = "/opt/spark/jobs/doglover";
 
 export interface DogLoverPaths {
@@ -27,7 +30,7 @@ export interface DogLoverPaths {
     rejects: string;
 }
 
-/** s3a:// locations of the job's input and outputs under the stack's data prefix. */
+/** s3a:// locations of the job's input and outputs under a data prefix (`${bucket}` and `${dataPrefix}` are the platform's). */
 export function dogLoverPaths(bucket: string, prefix: string): DogLoverPaths {
     const base = `s3a://${bucket}/${prefix}`;
     return {
@@ -35,105 +38,6 @@ export function dogLoverPaths(bucket: string, prefix: string): DogLoverPaths {
         output: `${base}/output/dog_tweets`,
         aggregates: `${base}/output/breed_daily`,
         rejects: `${base}/output/rejects`,
-    };
-}
-
-/** The S3 URL a plain S3 client (mc) uses for the store. */
-export function clientUrl(e: EndpointFacts): string {
-    return e.url ?? `https://s3.${e.region}.amazonaws.com`;
-}
-
-export interface DogLoverArgs {
-    namespace: pulumi.Input<string>;
-    serviceAccount: pulumi.Input<string>;
-    bucket: pulumi.Input<string>;
-    dataPrefix: string;
-    endpoint: pulumi.Input<EndpointFacts>;
-    /** The key pair's Secret; absent when the pods' identity carries the permissions (EKS). */
-    credentialsSecret?: pulumi.Input<string>;
-    runtime: SparkRuntime;
-    /** Image of driver, executors and the sample-data generator (python3 inside). */
-    image: string;
-    /** How the sample data goes up to the bucket. */
-    uploader: SampleUploader;
-    sampleRecords: number;
-    /** ConfigMap with the CA bundle of the S3 endpoint's certificate (s3CaBundle), if any. */
-    trustConfigMap?: pulumi.Input<string>;
-    /** Changes when the bucket is created again: the seed then runs again (and so does the job). */
-    storeInstance?: pulumi.Input<string>;
-    /** Deadline of the seed Job (it is failed by Kubernetes after this). */
-    seedDeadlineSeconds: number;
-    sparkConf: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    appName: string;
-    driver: SparkPodResources;
-    executor: SparkPodResources & { instances: number };
-    waitForCompletion: boolean;
-    timeoutMinutes: number;
-    /** Any value; changing it runs the job again with unchanged inputs. */
-    run: string;
-    rerunHint: string;
-}
-
-/**
- * The client that uploads the sample data: `mc` for MinIO and FlashBlade (the store's URL and the
- * key pair), the AWS CLI on AWS (its default credential chain reads the key pair, EKS Pod Identity
- * and IRSA alike; mc does not know Pod Identity).
- */
-export type SampleUploader = { kind: "mc"; image: string } | { kind: "awscli"; image: string; region: string };
-
-/** The seed Job's upload container (pure; tested under mocks per store). */
-export function uploadContainer(
-    uploader: SampleUploader,
-    x: {
-        url: pulumi.Input<string>;
-        inputKey: pulumi.Input<string>;
-        /** `<bucket>/<prefix>/spark-events/`: the event log directory's marker (Spark needs it to exist). */
-        eventsKey: pulumi.Input<string>;
-        credentialsSecret?: pulumi.Input<string>;
-        instance?: pulumi.Input<string>;
-        trustMounts: k8s.types.input.core.v1.VolumeMount[];
-    },
-): k8s.types.input.core.v1.Container {
-    const common = [
-        { name: "INPUT_KEY", value: x.inputKey },
-        { name: "EVENTS_KEY", value: x.eventsKey },
-        ...(x.instance !== undefined ? [{ name: "BUCKET_INSTANCE", value: x.instance }] : []),
-    ];
-    const volumeMounts = [{ name: "data", mountPath: "/data" }];
-    if (uploader.kind === "awscli") {
-        return {
-            name: "upload",
-            image: uploader.image,
-            command: [
-                "sh",
-                "-c",
-                'set -eu; aws s3 cp --no-progress /data/tweets.jsonl "s3://$INPUT_KEY"; aws s3api put-object --bucket "${EVENTS_KEY%%/*}" --key "${EVENTS_KEY#*/}" >/dev/null',
-            ],
-            env: [
-                ...common,
-                { name: "AWS_REGION", value: uploader.region },
-                { name: "HOME", value: "/tmp" },
-                ...keyPairEnv(x.credentialsSecret),
-            ],
-            volumeMounts,
-        };
-    }
-    return {
-        name: "upload",
-        image: uploader.image,
-        command: [
-            "sh",
-            "-c",
-            // mc mb of a path under an existing bucket puts the directory marker (an empty "<key>/" object).
-            'set -eu; mc alias set s3 "$S3_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null; mc cp /data/tweets.jsonl "s3/$INPUT_KEY"; mc mb --ignore-existing "s3/$EVENTS_KEY"',
-        ],
-        env: [
-            { name: "S3_URL", value: x.url },
-            ...common,
-            { name: "MC_CONFIG_DIR", value: MC_CONFIG_DIR },
-            ...keyPairEnv(x.credentialsSecret),
-        ],
-        volumeMounts: [...volumeMounts, ...x.trustMounts],
     };
 }
 
@@ -154,44 +58,107 @@ export function inputFingerprint(records: number): string {
     return h.digest("hex").slice(0, 16);
 }
 
+/** DogLover's job as a spark-s3:jobs entry would describe it. */
+export function dogLoverJobSpec(): JobSpec {
+    const p = dogLoverPaths("${bucket}", "${dataPrefix}");
+    return {
+        type: "Python",
+        codeDir: JOB_DIR,
+        codeFiles: JOB_FILES,
+        mainFile: "doglover.py",
+        mainClass: "",
+        arguments: ["--input", p.input, "--output", p.output, "--aggregates", p.aggregates, "--rejects", p.rejects],
+        jars: [],
+        pyFiles: [],
+        files: [],
+        packages: [],
+        image: "",
+        sparkConf: {},
+    };
+}
+
+export interface DogLoverArgs {
+    platform: pulumi.Input<PlatformHandle>;
+    sampleRecords: number;
+    /** Deadline of the seed Job (it is failed by Kubernetes after this). */
+    seedDeadlineSeconds: number;
+    /** How a user runs the job again (shown with a failure). */
+    rerunHint: string;
+}
+
 /**
- * DogLover on the cluster: the job files in a ConfigMap, a Job that generates the seeded sample
- * tweets and uploads them to the input prefix, and the SparkApplication.
+ * DogLover on the cluster: the seed Job (generator + upload) and the SparkJob, which waits for
+ * the seed. Under its own component `doglover`, where it has always been, so an existing stack
+ * keeps its seed and its SparkApplication.
  */
 export class DogLover extends pulumi.ComponentResource {
     readonly job: SparkJob;
-    /** The seed Job: after it, the input and the event log directory exist. */
+    /** The seed Job: after it, the input exists. */
     readonly seed: k8s.batch.v1.Job;
     readonly paths: pulumi.Output<DogLoverPaths>;
 
     constructor(name: string, args: DogLoverArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark-s3:doglover:DogLover", name, {}, opts);
+        const handle = pulumi.output(args.platform);
         const labels = { "app.kubernetes.io/part-of": "spark-s3", "app.kubernetes.io/name": "doglover" };
-        const code = new k8s.core.v1.ConfigMap(
-            `${name}-code`,
-            {
-                metadata: { namespace: args.namespace, labels },
-                data: Object.fromEntries(JOB_FILES.map((f) => [f, fs.readFileSync(path.join(JOB_DIR, f), "utf8")])),
-            },
-            { parent: this },
-        );
-        this.paths = pulumi.output(args.bucket).apply((b) => dogLoverPaths(b, args.dataPrefix));
-        const inputKey = pulumi.interpolate`${args.bucket}/${args.dataPrefix}/input/tweets.jsonl`;
-        const eventsKey = pulumi.interpolate`${args.bucket}/${eventLogMarkerKey(args.dataPrefix)}`;
+        this.paths = handle.apply((h) => dogLoverPaths(h.bucket, h.dataPrefix));
 
-        // Spark pods build a truststore from the CA at start; mc reads it from its config dir.
-        const trust = args.trustConfigMap !== undefined ? sparkTrustAdditions(args.trustConfigMap, args.image) : undefined;
-        const mcTrust = args.trustConfigMap !== undefined ? mcTrustAdditions(args.trustConfigMap, MC_CONFIG_DIR) : undefined;
-        const seed = (this.seed = helperJob(
+        // The job's code ConfigMap is the seed's too (generate_tweets.py): the job is created first
+        // and waits for the seed, which is created from its ConfigMap.
+        let seedCreated: (r: pulumi.Resource[]) => void = () => undefined;
+        const seedDone = new Promise<pulumi.Resource[]>((resolve) => (seedCreated = resolve));
+        this.job = new SparkJob(
+            `${name}-job`,
+            {
+                platform: handle,
+                applicationName: appNameFor(DOGLOVER_JOB, pulumi.getStack()),
+                inputs: handle.apply((h) =>
+                    h.storeInstance
+                        ? `${inputFingerprint(args.sampleRecords)}-${shortHash(h.storeInstance)}`
+                        : inputFingerprint(args.sampleRecords),
+                ),
+                rerunHint: args.rerunHint,
+                labels: { "app.kubernetes.io/name": "doglover" },
+            },
+            {
+                parent: this,
+                spec: dogLoverJobSpec(),
+                codeMountPath: JOB_MOUNT,
+                // The ConfigMap the program created before SparkJob existed, as a child of DogLover.
+                codeAliases: [{ name: `${name}-code`, parent: this }],
+                dependsOn: seedDone,
+                aliases: [{ type: "spark-s3:spark:SparkJob" }],
+            },
+        );
+        const codeConfigMap = this.job.codeConfigMap!;
+        const upload = handle.apply((h) =>
+            s3ClientContainer(h.client, {
+                name: "upload",
+                url: clientUrl(h.endpoint),
+                env: [
+                    { name: "INPUT_KEY", value: `${h.bucket}/${h.dataPrefix}/input/tweets.jsonl` },
+                    // Ties the Job to the bucket it fills: a new bucket, a new seed.
+                    ...(h.storeInstance !== undefined ? [{ name: "BUCKET_INSTANCE", value: h.storeInstance }] : []),
+                ],
+                script: {
+                    mc: 'mc cp /data/tweets.jsonl "s3/$INPUT_KEY"',
+                    awscli: 'aws s3 cp --no-progress /data/tweets.jsonl "s3://$INPUT_KEY"',
+                },
+                credentialsSecret: h.credentialsSecret,
+                trustConfigMap: h.trustConfigMap,
+                volumeMounts: [{ name: "data", mountPath: "/data" }],
+            }),
+        );
+        this.seed = helperJob(
             `${name}-seed`,
             {
-                namespace: args.namespace,
+                namespace: handle.namespace,
                 labels: { ...labels, "app.kubernetes.io/component": "seed" },
                 podSpec: {
                     initContainers: [
                         {
                             name: "generate",
-                            image: args.image,
+                            image: handle.image,
                             command: [
                                 "python3",
                                 `${JOB_MOUNT}/generate_tweets.py`,
@@ -205,67 +172,17 @@ export class DogLover extends pulumi.ComponentResource {
                             ],
                         },
                     ],
-                    serviceAccountName: args.serviceAccount,
-                    containers: [
-                        uploadContainer(args.uploader, {
-                            url: pulumi.output(args.endpoint).apply(clientUrl),
-                            inputKey,
-                            eventsKey,
-                            credentialsSecret: args.credentialsSecret,
-                            // Ties the Job to the bucket it fills: a new bucket, a new seed.
-                            instance: args.storeInstance,
-                            trustMounts: mcTrust?.volumeMounts ?? [],
-                        }),
-                    ],
-                    volumes: [
-                        { name: "code", configMap: { name: code.metadata.name } },
-                        { name: "data", emptyDir: {} },
-                        ...(mcTrust?.volumes ?? []),
-                    ],
+                    serviceAccountName: handle.serviceAccount,
+                    containers: [upload.container],
+                    volumes: pulumi
+                        .all([codeConfigMap, upload.volumes])
+                        .apply(([cm, more]) => [{ name: "code", configMap: { name: cm } }, { name: "data", emptyDir: {} }, ...more]),
                 },
                 deadlineSeconds: args.seedDeadlineSeconds,
             },
             { parent: this },
-        ));
-
-        this.job = new SparkJob(
-            `${name}-job`,
-            {
-                appName: args.appName,
-                namespace: args.namespace,
-                serviceAccount: args.serviceAccount,
-                runtime: args.runtime,
-                image: args.image,
-                type: "Python",
-                mainApplicationFile: `local://${JOB_MOUNT}/doglover.py`,
-                arguments: this.paths.apply((p) => [
-                    "--input",
-                    p.input,
-                    "--output",
-                    p.output,
-                    "--aggregates",
-                    p.aggregates,
-                    "--rejects",
-                    p.rejects,
-                ]),
-                sparkConf: args.sparkConf,
-                driver: args.driver,
-                executor: args.executor,
-                driverPod: mergePodAdditions(jobFilesAdditions(code.metadata.name, JOB_MOUNT), trust),
-                executorPod: trust,
-                inputs: pulumi
-                    .output(args.storeInstance ?? "")
-                    .apply((instance) =>
-                        instance ? `${inputFingerprint(args.sampleRecords)}-${shortHash(instance)}` : inputFingerprint(args.sampleRecords),
-                    ),
-                run: args.run,
-                rerunHint: args.rerunHint,
-                waitForCompletion: args.waitForCompletion,
-                timeoutMinutes: args.timeoutMinutes,
-                labels: { "app.kubernetes.io/name": "doglover" },
-            },
-            { parent: this, dependsOn: [seed, code] },
         );
-        this.registerOutputs({ paths: this.paths, appName: this.job.appName });
+        seedCreated([this.seed]);
+        this.registerOutputs({ paths: this.paths, appName: this.job.applicationName });
     }
 }

@@ -54,6 +54,9 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             return { arn: `arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-${name}` };
         case "aws:iam/user:User":
             return { name: inputs.name ?? name, arn: `arn:aws:iam::123456789012:user/${name}` };
+        case "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication":
+            // What the controller writes once it parsed the schedule (v2.5.2: ScheduleStateScheduled).
+            return { metadata: inputs.metadata, status: inputs.spec?.suspend ? {} : { scheduleState: "Scheduled" } };
         case "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication":
             // What the operator reports once the app ended (pulumi.com/waitFor matched).
             return {
@@ -82,7 +85,7 @@ export interface ProgramRun {
  * registerResourceHook/registerErrorHook, so a hook's registration would never settle. Accept registrations (hooks never fire under mocks:
  * only the engine runs them; the e2e tests cover that).
  */
-function allowResourceHooks(): void {
+export function allowResourceHooks(): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, unknown> | undefined;
     for (const method of ["registerResourceHook", "registerErrorHook"]) {
         if (monitor && typeof monitor[method] !== "function") {
@@ -98,7 +101,7 @@ export async function runProgram(
     stack: string,
     overrides: Record<string, unknown> = {},
     secretKeys: string[] = [],
-    opts: { settleMs?: number; configFile?: string } = {},
+    opts: { settleMs?: number; configFile?: string; preview?: boolean; timeoutMs?: number } = {},
 ): Promise<ProgramRun> {
     const resources: MockResource[] = [];
     // The preview-time read of the staging storage class needs a cluster: off unless a test asks.
@@ -152,7 +155,7 @@ export async function runProgram(
         },
         "spark-s3",
         stack,
-        false,
+        opts.preview ?? false,
     );
     allowResourceHooks();
     const entry = require.resolve(path.join(ROOT, "index.ts"));
@@ -170,8 +173,13 @@ export async function runProgram(
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise((_, reject) => {
         timer = setTimeout(
-            () => reject(new Error(`stack ${stack}: outputs did not resolve within 10 s (an error inside an apply?)`)),
-            10_000,
+            () =>
+                reject(
+                    new Error(
+                        `stack ${stack}: outputs did not resolve within ${(opts.timeoutMs ?? 10_000) / 1000} s (an error inside an apply?)`,
+                    ),
+                ),
+            opts.timeoutMs ?? 10_000,
         );
     });
     try {
