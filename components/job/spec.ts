@@ -3,6 +3,7 @@
  * (job/keys.ts), the same checks, every problem named by its key path
  * (`spark-s3:jobs.nightly.executorInstances`, `args.executorInstances`).
  */
+import * as fs from "fs";
 import * as path from "path";
 import type { ConflictMode, S3ACommitter } from "../../policy/s3a/facts";
 import type { SparkRuntime } from "../../policy/s3a/versions";
@@ -72,7 +73,9 @@ export function readJobSpec(r: Reader, keys: Iterable<string>, baseDir: string):
     const codeDirRaw = r.get(f.codeDir);
     const codeDir = codeDirRaw === "" ? "" : path.resolve(baseDir, codeDirRaw);
     let codeFiles: string[] = [];
-    if (codeDir !== "") {
+    if (codeDir !== "" && !(fs.existsSync(codeDir) && fs.statSync(codeDir).isDirectory())) {
+        r.failOn(f.codeDir, `cannot ship ${codeDirRaw}: ${codeDir} is not a folder (codeDir is relative to the project)`);
+    } else if (codeDir !== "") {
         try {
             codeFiles = codeFileList(codeDir, r.get(f.codeFiles));
             codeBundle(codeDir, codeFiles);
@@ -155,7 +158,8 @@ export interface JobPlatformContext {
 /** The checks that need the platform: code and dependency URIs, and the job's conf. */
 export function jobPlatformProblems(r: Reader, job: JobSpec, p: JobPlatformContext): void {
     const f = JOB_FIELDS;
-    const ctx = { codeDir: job.codeDir, shipped: job.codeFiles, operatorReadsS3a: p.operatorReadsS3a };
+    // No files: the folder itself was the problem (reported by readJobSpec).
+    const ctx = { codeDir: job.codeDir, shipped: job.codeFiles.length ? job.codeFiles : undefined, operatorReadsS3a: p.operatorReadsS3a };
     const main = uriProblem(job.mainFile, ctx);
     if (job.mainFile !== "" && main) r.failOn(f.mainFile, main);
     for (const s of [f.jars, f.pyFiles, f.files]) {

@@ -45,7 +45,10 @@ const TOP_LEVEL_NAMES: Record<string, string> = {
 
 /** The settings from args, or the problems (named `args.<key>`) as the engine reports bad inputs. */
 function settingsFromArgs(args: SparkPlatformArgs): PlatformSettings {
-    const r = new Reader(argsSource(args), pulumi.getStack(), argsNaming());
+    // Keys of other packages (aws:region) come from the calling program's config, as the providers read them.
+    const fromArgs = argsSource(args);
+    const config = pulumi.runtime.allConfig();
+    const r = new Reader((key) => (key.includes(":") ? config[key] : fromArgs(key)), pulumi.getStack(), argsNaming());
     const given = Object.keys(args).filter((k) => (args as unknown as Record<string, unknown>)[k] !== undefined);
     unknownKeys(r, given, platformKeys(), "an input of SparkPlatform", "every input is listed in docs/configuration.md");
     const s = readPlatformSettings(r);
@@ -222,7 +225,8 @@ export class SparkPlatform extends pulumi.ComponentResource {
                 ready: pulumi.all(ready.map((r) => r.urn)),
             })
             .apply((o): PlatformHandle => ({
-                ...o,
+                // Plain data without undefined members: it crosses the component package's boundary unchanged.
+                ...(Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as typeof o),
                 ready: [...o.ready],
                 image,
                 sparkVersion: s.spark.runtime.spark,

@@ -101,11 +101,42 @@ export async function runProgram(
     stack: string,
     overrides: Record<string, unknown> = {},
     secretKeys: string[] = [],
-    opts: { settleMs?: number; configFile?: string; preview?: boolean; timeoutMs?: number } = {},
+    opts: RunOptions & { configFile?: string } = {},
 ): Promise<ProgramRun> {
-    const resources: MockResource[] = [];
     // The preview-time read of the staging storage class needs a cluster: off unless a test asks.
     const config = stackConfig(stack, { "spark-s3:stagingStorageClassCheck": false, ...overrides }, opts.configFile);
+    return runMocked(
+        stack,
+        config,
+        secretKeys,
+        () => {
+            const entry = require.resolve(path.join(ROOT, "index.ts"));
+            delete require.cache[entry];
+            return require(entry) as Record<string, unknown>;
+        },
+        opts,
+    );
+}
+
+export interface RunOptions {
+    settleMs?: number;
+    /** Run as a preview (dry run). */
+    preview?: boolean;
+    timeoutMs?: number;
+}
+
+/**
+ * Run a program (a function that creates resources and returns its outputs) under the strict
+ * mocks, with `config` as the stack's config (namespace:key -> value).
+ */
+export async function runMocked(
+    stack: string,
+    config: Record<string, string>,
+    secretKeys: string[],
+    program: () => Record<string, unknown>,
+    opts: RunOptions = {},
+): Promise<ProgramRun> {
+    const resources: MockResource[] = [];
     pulumi.runtime.setAllConfig(config, secretKeys);
     await pulumi.runtime.setMocks(
         {
@@ -158,9 +189,7 @@ export async function runProgram(
         opts.preview ?? false,
     );
     allowResourceHooks();
-    const entry = require.resolve(path.join(ROOT, "index.ts"));
-    delete require.cache[entry];
-    const mod = require(entry) as Record<string, unknown>;
+    const mod = program();
     const outputs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(mod)) outputs[k] = v;
     // Let registrations and applies settle; an error inside an apply would leave an output
