@@ -88,13 +88,23 @@ export function configurationPage(root = ROOT): string {
         "",
         `<!-- ${GENERATED}. Edit the descriptions in Pulumi.yaml. -->`,
         "",
-        "Every key of the program is `spark-s3:<key>` in a stack file (`Pulumi.<stack>.yaml`) or `pulumi config set",
-        "spark-s3:<key> <value>`; `pulumi config set --path 'spark-s3:jobs.nightly.schedule' '0 2 * * *'` sets a field of",
-        "a job. Pulumi.yaml declares each key with its default. A key the program does not know fails the preview with",
-        "the closest known key, and every wrong value fails it with the key's name and a valid example.",
+        "Every key is `spark-s3:<key>` in a stack file (`Pulumi.<stack>.yaml`) or `pulumi config set spark-s3:<key>",
+        "<value>`; `pulumi config set --path 'spark-s3:jobs.nightly.schedule' '0 2 * * *'` sets a field of a job. Pulumi.yaml",
+        "declares each key with its type, default and description (except the secret `flashbladeApiToken`, which has no",
+        "default and is set with `pulumi config set --secret`); the feature that owns a key declares it in code too, beside",
+        "its component (named under each table). Every key of the `spark-s3:` namespace must be one of these: an unknown",
+        "key fails the preview with the closest known one. Every problem is reported at once, each with the key and a valid",
+        "example, e.g.",
         "",
-        "The same names are the inputs of `SparkPlatform` and `SparkJob` in the component package (Pulumi YAML,",
-        "Python: [components.md](components.md)).",
+        "```",
+        "invalid stack configuration (3 problems):",
+        '  - spark-s3:comitter: is not a key of this program (did you mean "committer"?); every key is listed in docs/configuration.md. Valid example: spark-s3:committer: directory',
+        "  - spark-s3:executorInstances: must be between 1 and 1000, got 0. Valid example: spark-s3:executorInstances: 2",
+        '  - spark-s3:jobs.nightly.schedule: "0 0 2 * * *" has 6 fields; a schedule has 5 (minute hour day-of-month month day-of-week), e.g. "0 2 * * *". Valid example: spark-s3:jobs.nightly.schedule: "0 2 * * *"',
+        "```",
+        "",
+        "The same names are the inputs of `SparkPlatform` and of `SparkJob` in the component package, for Pulumi YAML and",
+        "Python programs ([components.md](components.md)); there a problem names `args.<key>`.",
         "",
     ];
     for (const group of keyGroups()) {
@@ -125,7 +135,14 @@ export function configurationPage(root = ROOT): string {
         const def = s.default === undefined ? "(job default)" : showDefault(s.default);
         lines.push(`| \`${s.key}\` | ${typeName(s)} | ${def} | ${cell(JOB_FIELD_DOCS[s.key as keyof typeof JOB_FIELDS])} |`);
     }
-    lines.push("");
+    lines.push(
+        "",
+        "A `sparkConf` item (the platform's or a job's) may tune anything, but it may not take over what typed keys own",
+        "(`fs.s3a.committer.name` → `committer`, the conflict mode, the staging path, the endpoint, the credentials, the",
+        "committer jars → `jars`/`packages`), and the policy pack's checks run on the result: the article's key, a credential, a",
+        "different commit protocol or dynamic partition overwrite fail at preview.",
+        "",
+    );
     return lines.join("\n");
 }
 
