@@ -2,8 +2,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { parseStackConfig } from "../../components/config";
+import { DOGLOVER } from "../../jobs/doglover/config";
 import { generatedFiles } from "../../tools/gen-config";
 import { ROOT } from "../helpers/paths";
+import { stackConfig } from "../helpers/stack";
 
 describe("generated from Pulumi.yaml and the key specs", () => {
     let files: Record<string, string>;
@@ -33,6 +36,19 @@ describe("generated from Pulumi.yaml and the key specs", () => {
             files["components/platform/args.ts"],
             /readonly (jobs|doglover|sampleRecords)\?/,
             "program features are not platform inputs",
+        );
+    });
+
+    it("the reference's example of a failed preview is what the program says", () => {
+        const block = /```\n(invalid stack configuration[\s\S]*?)\n```/.exec(files["docs/configuration.md"])![1];
+        const config = stackConfig("local", {
+            "spark-s3:comitter": "magic",
+            "spark-s3:executorInstances": 0,
+            "spark-s3:jobs": { nightly: { mainFile: "local:///opt/app/nightly.py", schedule: "0 0 2 * * *" } },
+        });
+        assert.throws(
+            () => parseStackConfig(config, "local", { doglover: DOGLOVER }),
+            (e: Error) => e.message === block,
         );
     });
 });
