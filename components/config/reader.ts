@@ -8,6 +8,7 @@
  * The same specs validate a component's args (SparkPlatform, SparkJob from Pulumi YAML or Python):
  * only the source of the values and the way a key is named differ.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { didYouMean } from "../../policy/s3a/suggest";
 
 export const PROJECT = "spark-s3";
@@ -53,7 +54,11 @@ export interface ConfigProblem {
     readonly example: string;
 }
 
-export class ConfigError extends Error {
+/**
+ * A RunError: the CLI prints its message alone, without a stack trace (cmd/run's uncaught
+ * handler), which is what a user with a wrong key needs to see.
+ */
+export class ConfigError extends pulumi.RunError {
     constructor(
         readonly problems: readonly ConfigProblem[],
         what = "stack configuration",
