@@ -19,8 +19,8 @@ import { parseStackConfig } from "../components/config";
 import { connectServerConf, DEFAULT_CONNECT_SETTINGS, type ConnectSettings } from "../components/spark-connect/conf";
 import { CONNECT_TOKEN_ENV } from "../components/spark-connect/facts";
 import { propertiesText, serverCommand } from "../components/spark-connect/manifest";
-import { sparkRuntime } from "../policy/s3a/versions";
-import { rawReader, stackConfig } from "./stack-files";
+import { DOGLOVER } from "../jobs/doglover/config";
+import { stackConfig } from "./stack-files";
 
 const SETTING_FLAGS: Record<string, keyof ConnectSettings> = {
     "--app-name": "appName",
@@ -63,16 +63,16 @@ function main() {
     if (!platformConf || !sparkHome || !confFile) {
         throw new Error("usage: render-connect --platform-conf FILE --spark-home DIR --conf-file FILE [--stack S] [--conf k=v]");
     }
-    const cfg = parseStackConfig(rawReader(stackConfig(stack)), stack);
+    const cfg = parseStackConfig(stackConfig(stack), stack, { doglover: DOGLOVER });
     const conf = connectServerConf({
         platformConf: JSON.parse(fs.readFileSync(platformConf, "utf8")) as Record<string, string>,
-        runtime: sparkRuntime(cfg.spark.version),
+        runtime: cfg.platform.spark.runtime,
         settings: settings as unknown as ConnectSettings,
         overrides,
     });
     const out = {
         stack,
-        sparkVersion: cfg.spark.version,
+        sparkVersion: cfg.platform.spark.runtime.spark,
         sparkConf: conf,
         properties: propertiesText(conf),
         command: serverCommand(sparkHome, confFile),

@@ -32,7 +32,7 @@
  */
 import * as crypto from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
-import { propertiesFile } from "../history-server";
+import { propertiesFile } from "../observability";
 import { podTemplate, type PodAdditions } from "../spark-job";
 import { CONNECT_PORT, CONNECT_PORT_NAME, CONNECT_SERVER_CLASS, CONNECT_TOKEN_ENV, CONNECT_KEYS } from "./facts";
 

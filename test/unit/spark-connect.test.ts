@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import { checkSparkConf } from "../../policy/s3a/checks";
 import { sparkRuntime } from "../../policy/s3a/versions";
-import { observabilityConf } from "../../components/history-server";
+import { observabilityConf } from "../../components/observability";
 import { sparkConfFor } from "../../components/s3a-profile";
 import { sparkTrustAdditions, trustJavaOptions } from "../../components/s3-trust";
 import {
@@ -35,7 +35,7 @@ const platformConf = (committer: "directory" | "magic" = "directory", javaOption
         endpoint: { url: "http://minio.spark-jobs.svc:9000", region: "us-east-1", pathStyle: true, tls: false },
         committer,
         conflictMode: "append",
-        sparkVersion: "4.0.4",
+        runtime: sparkRuntime("4.0.4"),
         staging: { volumeName: "staging", claimName: "spark-staging", mountPath: "/staging" },
         buffer: { volumeName: "s3a-buffer", mountPath: "/s3a-buffer", sizeLimit: "10Gi" },
         credentials: {

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { EndpointFacts } from "../s3a-profile";
-import { eventLogReaderPolicy } from "../history-server";
-import type { ObjectStore, ReaderIdentity, StoreKeys } from "./types";
+import type { EndpointFacts } from "../../s3a-profile";
+import { eventLogReaderPolicy } from "../../observability";
+import type { ObjectStore, ReaderIdentity, StoreKeys } from "../types";
 
 /**
  * How Spark authenticates to S3 on AWS (config awsAuth):

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { FlashBladeConnection } from "../flashblade/client";
-import { FlashBladeBucket, ObjectStoreAccessKey, ObjectStoreAccount, ObjectStoreUser } from "../flashblade/resources";
-import type { EndpointFacts } from "../s3a-profile";
-import type { ObjectStore, ReaderIdentity, StoreKeys } from "./types";
+import type { FlashBladeConnection } from "../../flashblade/client";
+import { FlashBladeBucket, ObjectStoreAccessKey, ObjectStoreAccount, ObjectStoreUser } from "../../flashblade/resources";
+import type { EndpointFacts } from "../../s3a-profile";
+import type { ObjectStore, ReaderIdentity, StoreKeys } from "../types";
 
 /**
  * The built-in access policies Spark needs: read, write, list and delete objects (commits,

@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { helperJob } from "../batch-job";
-import type { EndpointFacts } from "../s3a-profile";
-import { eventLogReaderPolicy } from "../history-server";
-import type { ObjectStore, ReaderIdentity, StoreKeys } from "./types";
+import { helperJob } from "../../batch-job";
+import type { EndpointFacts } from "../../s3a-profile";
+import { eventLogReaderPolicy } from "../../observability";
+import type { ObjectStore, ReaderIdentity, StoreKeys } from "../types";
 
 export interface MinioObjectStoreArgs {
     namespace: string;
