@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseChartSource, parseStackConfig, type RawConfig } from "../../components/config";
 import { mirrored, parseImage } from "../../components/images";
-import { sharedFile } from "../helpers/paths";
+import { sparkOperator } from "../helpers/upstream";
 import { stackConfig } from "../helpers/stack";
 
 function raw(stack: string, overrides: Record<string, unknown> = {}): RawConfig {
@@ -246,7 +246,7 @@ describe("stack config", () => {
         assert.deepEqual(parseChartSource("oci://registry.example.com/charts/spark-operator", "/"), {
             source: { kind: "oci", ref: "oci://registry.example.com/charts/spark-operator" },
         });
-        const released = sharedFile("contracts", "spark-operator-2.5.2", "chart");
+        const released = sparkOperator.chart();
         assert.deepEqual(parseChartSource(released, "/"), { source: { kind: "path", path: released } });
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chart-"));
         try {
