@@ -1,16 +1,16 @@
 /**
- * Derive the fs.s3a.* option names of a Hadoop release from its own sources on Maven Central, the
- * way shared/facts/s3a-keys-hadoop-<v>.txt were made: every `String` constant of hadoop-aws's main
- * sources (concatenations of literals and other constants resolved) whose value starts with
- * `fs.s3a.`, plus the fs.s3a.* names in hadoop-common's core-default.xml; then leave out what is
- * not an option a user sets (prefixes and patterns, capability probes, internal keys, createFile()
- * builder options). Deprecated options stay: Hadoop still reads or warns about them.
+ * Derive the fs.s3a.* option names of a Hadoop release from its own sources on Maven Central:
+ * every `String` constant of hadoop-aws's main sources (concatenations of literals and other
+ * constants resolved) whose value starts with `fs.s3a.`, plus the fs.s3a.* names in
+ * hadoop-common's core-default.xml; then leave out what is not an option a user sets (prefixes
+ * and patterns, capability probes, internal keys, createFile() builder options). Deprecated options stay: Hadoop still reads or warns about them.
  *
  *   npx ts-node -T -P policy/tsconfig.json policy/tools/s3a-keys.ts 3.4.2 [3.5.0 ...]        # print the lists
  *   npx ts-node -T -P policy/tsconfig.json policy/tools/s3a-keys.ts --check 3.4.1 3.3.6      # compare with s3a/hadoop-s3a-keys.json
  *   npx ts-node -T -P policy/tsconfig.json policy/tools/s3a-keys.ts --write 3.3.4 3.4.2 3.5.0  # store them there
  *
- * Run with --check on 3.4.1 and 3.3.6 after changing the rules: those two must equal the shared facts.
+ * `npm run test:facts` (test/contract/hadoop-keys.facts.ts) checks every stored list against this
+ * derivation, with the jars cached under .cache/maven.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -165,16 +165,15 @@ async function download(url: string): Promise<Buffer> {
     return Buffer.from(await res.arrayBuffer());
 }
 
-export async function deriveKeys(hadoop: string): Promise<{ options: string[]; prefixes: string[] }> {
+/** `get` fetches a Maven Central URL (default: download it; the tests pass a caching one). */
+export async function deriveKeys(
+    hadoop: string,
+    get: (url: string) => Promise<Buffer> = download,
+): Promise<{ options: string[]; prefixes: string[] }> {
     const base = `${MAVEN_CENTRAL}/org/apache/hadoop`;
-    const sources = unzipEntries(await download(`${base}/hadoop-aws/${hadoop}/hadoop-aws-${hadoop}-sources.jar`), (n) =>
-        n.endsWith(".java"),
-    );
+    const sources = unzipEntries(await get(`${base}/hadoop-aws/${hadoop}/hadoop-aws-${hadoop}-sources.jar`), (n) => n.endsWith(".java"));
     const java = new Map([...sources].map(([n, b]) => [n, b.toString("utf8")]));
-    const common = unzipEntries(
-        await download(`${base}/hadoop-common/${hadoop}/hadoop-common-${hadoop}.jar`),
-        (n) => n === "core-default.xml",
-    );
+    const common = unzipEntries(await get(`${base}/hadoop-common/${hadoop}/hadoop-common-${hadoop}.jar`), (n) => n === "core-default.xml");
     const coreDefault = common.get("core-default.xml")?.toString("utf8") ?? "";
     const names = new Set<string>(GENERIC);
     const notOptions = documentedNonOptions(java);

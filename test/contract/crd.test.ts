@@ -1,4 +1,4 @@
-/** The rendered SparkApplication validates against the operator's real CRD (shared/contracts). */
+/** The rendered SparkApplication validates against the operator's real CRD (its v2.5.2 chart, test/helpers/upstream.ts). */
 import { strict as assert } from "assert";
 import { sparkApplicationValidator } from "../helpers/crd";
 import { runProgram } from "../helpers/stack";

@@ -1,12 +1,11 @@
-/** Every Helm value the program sets is a key of the chart's values.yaml (shared/contracts). */
+/** Every Helm value the program sets is a key of the chart's values.yaml (spark-operator v2.5.2, test/helpers/upstream.ts). */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import * as yaml from "js-yaml";
 import { operatorValues } from "../../components/operator";
-import { CONTRACTS } from "../helpers/paths";
+import { sparkOperator } from "../helpers/upstream";
 
-const chartValues = yaml.load(fs.readFileSync(path.join(CONTRACTS, "values.yaml"), "utf8")) as any;
+let chartValues: any;
 
 /** Leaf paths of a values object; arrays are leaves (a list value replaces the chart's list). */
 function leafPaths(v: any, prefix = ""): string[] {
@@ -26,6 +25,9 @@ function chartHas(p: string): { ok: boolean; type?: string } {
 }
 
 describe("spark-operator chart values contract", () => {
+    before(() => {
+        chartValues = yaml.load(fs.readFileSync(sparkOperator.values(), "utf8"));
+    });
     const values = operatorValues({
         jobNamespace: "spark-jobs",
         serviceAccountName: "spark",
@@ -60,7 +62,10 @@ describe("spark-operator chart values contract", () => {
         assert.equal(chartHas("spark.jobNamespaces").ok, true);
     });
 
-    it("sets the keys DESIGN.md section 3 requires", () => {
+    // The operator watches only the job namespace (spark.jobNamespaces, a list in 2.x), updates its
+    // CRDs on upgrade (hook.upgradeCrd: Helm installs crds/ once and never upgrades them; the
+    // chart's default is false) and submits as the job namespace's service account.
+    it("watches the job namespace, upgrades its CRDs with the chart, submits as the spark service account", () => {
         assert.deepEqual(values.spark.jobNamespaces, ["spark-jobs"]);
         assert.equal(values.hook.upgradeCrd, true);
         assert.equal(values.spark.serviceAccount.name, "spark");

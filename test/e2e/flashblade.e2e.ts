@@ -14,7 +14,7 @@ import * as path from "path";
 import type { Stack, UpResult } from "@pulumi/pulumi/automation";
 import { EVENT_LOG_READER_POLICIES, SPARK_POLICIES } from "../../components/object-store/flashblade";
 import { FakeFlashBlade, selfSignedCert } from "../helpers/fake-flashblade";
-import { SHARED } from "../helpers/paths";
+import { sparkOperator } from "../helpers/upstream";
 import { Kubectl } from "./kubectl";
 import { makeProject, type E2EProject } from "./project";
 
@@ -22,34 +22,7 @@ const kubectl = new Kubectl();
 const TOKEN = "T-fake-api-token-for-tests";
 const NS = "spark-fb";
 const log = (line: string) => process.stdout.write(`      ${line}\n`);
-const chart =
-    process.env.E2E_OPERATOR_CHART ??
-    (fs.existsSync(path.join(SHARED, "contracts", "spark-operator-2.5.2", "chart", "Chart.yaml"))
-        ? path.join(SHARED, "contracts", "spark-operator-2.5.2", "chart")
-        : undefined);
-
-/**
- * The Pulumi CLI distribution's `pulumi-resource-pulumi-nodejs`: a shell script that runs the
- * program's own @pulumi/pulumi/cmd/dynamic-provider (the ../shared/sim build does not make it).
- * Written here unless a CLI on PATH already has it.
- */
-function dynamicProviderPlugin(dir: string): string | undefined {
-    const onPath = (process.env.PATH ?? "").split(path.delimiter).some((d) => fs.existsSync(path.join(d, "pulumi-resource-pulumi-nodejs")));
-    if (onPath) return undefined;
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(
-        path.join(dir, "pulumi-resource-pulumi-nodejs"),
-        [
-            "#!/bin/sh",
-            "# Runs the dynamic providers with the program's own @pulumi/pulumi (as the CLI distribution's script does).",
-            `script=$(node -e 'process.stdout.write(require.resolve("@pulumi/pulumi/cmd/dynamic-provider"))') || exit 1`,
-            'exec node "$script" "$@"',
-            "",
-        ].join("\n"),
-        { mode: 0o755 },
-    );
-    return dir;
-}
+const chart = process.env.E2E_OPERATOR_CHART ?? sparkOperator.chart();
 
 /** Every file of the backend: the state, its history and its backups. */
 function backendFiles(dir: string): string[] {
@@ -108,8 +81,6 @@ describe("flashblade stack through the real engine (dynamic providers as seriali
         port = Number(new URL(fb.url).port);
         fs.mkdirSync(path.join(project.dir, "certs"));
         fs.writeFileSync(path.join(project.dir, "certs", "fake-flashblade-ca.pem"), selfSignedCert().cert);
-        const plugin = dynamicProviderPlugin(path.join(path.dirname(project.dir), "plugins"));
-        if (plugin) project.env.PATH = `${plugin}${path.delimiter}${project.env.PATH}`;
         stack = await project.stack("flashblade");
         const set = (k: string, v: string, secret = false) => stack.setConfig(`spark-s3:${k}`, { value: v, secret });
         await set("flashbladeManagementUrl", fb.url);

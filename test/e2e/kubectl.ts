@@ -1,4 +1,4 @@
-/** kubectl for the end-to-end tests: any kubeconfig (the ../shared/sim cluster, kind, a real cluster). */
+/** kubectl for the end-to-end tests: any kubeconfig (the kwokctl sim, kind, a real cluster); KUBECTL names the binary. */
 import { execFile } from "child_process";
 
 export interface KubectlError extends Error {
@@ -9,7 +9,7 @@ export interface KubectlError extends Error {
 export class Kubectl {
     constructor(
         private readonly env: NodeJS.ProcessEnv = process.env,
-        readonly bin = "kubectl",
+        readonly bin = process.env.KUBECTL ?? "kubectl",
     ) {}
 
     /** Run kubectl; rejects with its stderr. */

@@ -4,20 +4,19 @@
  * job and its documented re-run, a job still running at the timeout, a helper Job that cannot
  * run, destroy, and up again. Each step asserts on the engine's summary and on the live objects.
  *
- *   KUBECONFIG=... npm run test:e2e          (scripts/test-e2e.sh starts ../shared/sim for you)
+ *   KUBECONFIG=... npm run test:e2e          (npm run test:e2e:sim starts a kwokctl cluster for you)
  *
  * Env: KUBECONFIG (required), PULUMI_CLI (default: pulumi on PATH), E2E_CLUSTER_FURNITURE (a
  * manifest re-applied before the up after destroy: the sim's pre-provisioned PV), E2E_OPERATOR_CHART (default:
- * ../shared/contracts/spark-operator-2.5.2/chart when present, else the public repository),
+ * the operator's v2.5.2 chart from scripts/upstream.sh),
  * E2E_OPERATOR=standin|real (default standin: the test plays the operator's controller and
  * scales the real one to 0; real: the operator runs Spark, the scenarios that need a forced
  * failure are skipped).
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
 import * as path from "path";
 import type { Stack, UpResult } from "@pulumi/pulumi/automation";
-import { SHARED } from "../helpers/paths";
+import { sparkOperator } from "../helpers/upstream";
 import { Kubectl } from "./kubectl";
 import { OperatorStandIn } from "./operator-standin";
 import { makeProject, type E2EProject } from "./project";
@@ -27,11 +26,7 @@ const APP = "doglover-local";
 const NS = "spark-jobs";
 const NS_B = "spark-e2e-b";
 const STANDIN = (process.env.E2E_OPERATOR ?? "standin") === "standin";
-const chart =
-    process.env.E2E_OPERATOR_CHART ??
-    (fs.existsSync(path.join(SHARED, "contracts", "spark-operator-2.5.2", "chart", "Chart.yaml"))
-        ? path.join(SHARED, "contracts", "spark-operator-2.5.2", "chart")
-        : undefined);
+const chart = process.env.E2E_OPERATOR_CHART ?? sparkOperator.chart();
 
 const log = (line: string) => process.stdout.write(`      ${line}\n`);
 const STACK_TRACE = /\n\s+at .+ \(.+:\d+:\d+\)/;
@@ -380,7 +375,7 @@ describe(`local stack lifecycle on ${process.env.KUBECONFIG ?? "the current kube
     });
 
     it("deploys again after destroy", async () => {
-        // A cluster without a default provisioner (../shared/sim) gets its furniture back, as a
+        // A cluster without a default provisioner (the kwokctl sim) gets its furniture back, as a
         // provisioner would provide volumes again.
         if (process.env.E2E_CLUSTER_FURNITURE) await kubectl.run(["apply", "-f", process.env.E2E_CLUSTER_FURNITURE]);
         const r = await up("again after destroy");

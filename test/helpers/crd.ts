@@ -1,5 +1,6 @@
 /**
- * The SparkApplication CRD's openAPIV3Schema from shared/contracts, made strict for validation:
+ * The SparkApplication CRD's openAPIV3Schema from the operator's chart (kubeflow/spark-operator
+ * v2.5.2, test/helpers/upstream.ts), made strict for validation:
  * Kubernetes prunes unknown fields silently, so every object schema with `properties` and no
  * x-kubernetes-preserve-unknown-fields gets additionalProperties: false, and a misspelled field
  * fails the test instead of vanishing in the cluster.
@@ -7,8 +8,7 @@
 import * as fs from "fs";
 import Ajv, { type ValidateFunction } from "ajv";
 import * as yaml from "js-yaml";
-import { CONTRACTS } from "./paths";
-import * as path from "path";
+import { sparkOperator } from "./upstream";
 
 function strictify(schema: any): any {
     if (Array.isArray(schema)) return schema.map(strictify);
@@ -37,7 +37,7 @@ let cached: ValidateFunction | undefined;
 
 export function sparkApplicationValidator(): ValidateFunction {
     if (cached) return cached;
-    const docs = yaml.loadAll(fs.readFileSync(path.join(CONTRACTS, "sparkoperator.k8s.io_sparkapplications.yaml"), "utf8")) as any[];
+    const docs = yaml.loadAll(fs.readFileSync(sparkOperator.crd("sparkoperator.k8s.io_sparkapplications.yaml"), "utf8")) as any[];
     const crd = docs.find((d) => d?.kind === "CustomResourceDefinition");
     const v1beta2 = crd.spec.versions.find((v: any) => v.name === "v1beta2");
     const schema = strictify(v1beta2.schema.openAPIV3Schema);

@@ -9,7 +9,7 @@ import type { AwsSettings } from "../../components/object-store/aws/config";
 import type { FlashBladeSettings } from "../../components/object-store/flashblade/config";
 import { parseChartSource } from "../../components/operator";
 import { DOGLOVER } from "../../jobs/doglover/config";
-import { sharedFile } from "../helpers/paths";
+import { sparkOperator } from "../helpers/upstream";
 import { stackConfig } from "../helpers/stack";
 
 function raw(stack: string, overrides: Record<string, unknown> = {}): RawConfig {
@@ -263,7 +263,7 @@ describe("stack config", () => {
         assert.deepEqual(parseChartSource("oci://registry.example.com/charts/spark-operator", "/"), {
             source: { kind: "oci", ref: "oci://registry.example.com/charts/spark-operator" },
         });
-        const released = sharedFile("contracts", "spark-operator-2.5.2", "chart");
+        const released = sparkOperator.chart();
         assert.deepEqual(parseChartSource(released, "/"), { source: { kind: "path", path: released } });
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chart-"));
         try {

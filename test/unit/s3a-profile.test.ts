@@ -112,23 +112,3 @@ describe("S3A profile", () => {
         assert.throws(() => sparkRuntime("3.4.0"), /Spark 3.4.0 is not in the version matrix; supported: 4.0.4, 3.5.7/);
     });
 });
-
-describe("S3A tuning defaults", () => {
-    it("are Hadoop 3.4.1's own values (the benchmark found no gain elsewhere), stated explicitly", async () => {
-        const fs = await import("fs");
-        const { sharedFile } = await import("../helpers/paths");
-        const { DEFAULT_TUNING } = await import("../../components/s3a-profile");
-        const defaults = new Map(
-            fs
-                .readFileSync(sharedFile("facts", "s3a-keys-hadoop-3.4.1.tsv"), "utf8")
-                .split("\n")
-                .map((l) => l.split("\t"))
-                .map((c) => [c[0], c[3]] as [string, string]),
-        );
-        assert.equal(String(DEFAULT_TUNING.threadsMax), defaults.get("fs.s3a.threads.max"));
-        assert.equal(String(DEFAULT_TUNING.connectionMaximum), defaults.get("fs.s3a.connection.maximum"));
-        assert.equal(String(DEFAULT_TUNING.committerThreads), defaults.get("fs.s3a.committer.threads"));
-        assert.equal(DEFAULT_TUNING.fastUploadBuffer, defaults.get("fs.s3a.fast.upload.buffer"));
-        assert.equal(DEFAULT_TUNING.multipartSize, defaults.get("fs.s3a.multipart.size"));
-    });
-});

@@ -7,7 +7,7 @@ import * as path from "path";
 import { sparkConfFor } from "../../components/s3a-profile";
 import { sparkRuntime } from "../../policy/s3a/versions";
 import { selfSignedCert } from "../helpers/fake-flashblade";
-import { sharedFile } from "../helpers/paths";
+import { sparkOperator } from "../helpers/upstream";
 import { holdsSecret, runProgram, type ProgramRun } from "../helpers/stack";
 
 const SPARK_APP = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
@@ -340,7 +340,7 @@ describe("installOperator=false (shared cluster)", () => {
 
 describe("air-gapped clusters (operatorChart, imageRegistry)", () => {
     it("pulls every image the local stack deploys through the mirror and installs the chart from a local path", async () => {
-        const chart = sharedFile("contracts", "spark-operator-2.5.2", "chart");
+        const chart = sparkOperator.chart();
         const run = await runProgram("local", { "spark-s3:imageRegistry": "registry.example.com/mirror", "spark-s3:operatorChart": chart });
         const images: string[] = [];
         const collect = (v: unknown): void => {
