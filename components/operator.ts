@@ -8,8 +8,8 @@ import { mirroredRegistry } from "./images";
 
 /**
  * kubeflow spark-operator chart (https://kubeflow.github.io/spark-operator). 2.5.2 is the
- * release whose values.yaml and CRD are in shared/contracts/spark-operator-2.5.2/ (the contract
- * tests read them); its controller submits with Spark 4.0.4.
+ * release whose values.yaml and CRDs the contract tests read from the pinned upstream tree
+ * (scripts/upstream.sh spark-operator); its controller submits with Spark 4.0.4.
  */
 export const OPERATOR_CHART = {
     repo: "https://kubeflow.github.io/spark-operator",

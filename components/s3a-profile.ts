@@ -128,7 +128,7 @@ export interface S3ATuning {
     readonly multipartSize: string;
 }
 
-/** Hadoop 3.4.1's core-default.xml values (shared/facts/s3a-keys-hadoop-3.4.1.tsv). */
+/** Hadoop 3.4.1's core-default.xml values (test/contract/hadoop-defaults.facts.ts checks them against the release's jar). */
 export const DEFAULT_TUNING: S3ATuning = {
     threadsMax: 96,
     connectionMaximum: 500,
@@ -171,7 +171,7 @@ function trimSlash(p: string): string {
 export function s3aSparkConf(args: S3AProfileArgs): Record<string, string> {
     const t: S3ATuning = { ...DEFAULT_TUNING, ...args.tuning };
     const conf: Record<string, string> = {
-        // Committer selection (DESIGN.md section 4). Always explicit: Spark 4.1 changed its default.
+        // Committer selection (docs/architecture.md, "Decisions"). Always explicit: Spark 4.1 changed its default.
         [SPARK_KEYS.commitProtocolClass]: CLASSES.pathOutputCommitProtocol,
         [SPARK_KEYS.parquetCommitterClass]: CLASSES.bindingParquetOutputCommitter,
         [hadoop(HADOOP_KEYS.committerFactoryS3a)]: CLASSES.s3aCommitterFactory,

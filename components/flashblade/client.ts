@@ -2,7 +2,7 @@
  * A small client for the Pure Storage FlashBlade REST API 2.x, for what the object store needs:
  * accounts, users, access policies, access keys and buckets.
  *
- * Contract (shared/facts/flashblade-rest-2x.md, from the generated py-pure-client, the Ansible
+ * Contract (docs/flashblade-api.md, from the generated py-pure-client, the Ansible
  * purestorage.flashblade modules and public Terraform providers; not checked against an array):
  * - GET /api/api_version (no auth) -> {versions: [...]}; this client needs API_VERSION.
  * - POST /api/login with header `api-token` -> response header `x-auth-token`; POST /api/logout.

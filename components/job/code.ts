@@ -2,7 +2,7 @@
  * Where a job's code comes from, and how it reaches the pods (pure; tested):
  * - a folder of the project (codeDir): its files go into a ConfigMap that the driver (and the
  *   executors, when the job's deps name files of it) mounts through its pod template, so the
- *   main file is `local://` (DESIGN.md section 3: the operator's webhook is not needed);
+ *   main file is `local://` (docs/architecture.md: the operator's webhook is not needed);
  * - a path in the image: `local:///opt/app/job.py`;
  * - a URI: `https://...` (spark-submit downloads it), or `s3a://...` only where the operator's
  *   own spark-submit has hadoop-aws (operatorReadsS3a): the stock operator image has not, and an

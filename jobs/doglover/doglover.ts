@@ -20,7 +20,7 @@ import { DOGLOVER_JOB } from "./config";
 export const JOB_DIR = __dirname;
 export const JOB_FILES = ["doglover.py", "generate_tweets.py"] as const;
 
-/** Where the pods see the ConfigMap (a pod-template volume); the job file is `local://` from there (DESIGN.md section 3). */
+/** Where the pods see the ConfigMap (a pod-template volume); the job file is `local://` from there (the operator's spark-submit cannot read s3a://: docs/architecture.md). */
 export const JOB_MOUNT = "/opt/spark/jobs/doglover";
 
 export interface DogLoverPaths {

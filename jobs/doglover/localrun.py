@@ -2,7 +2,7 @@
 
     python3 jobs/doglover/localrun.py [--records 20000] [--committer directory|partitioned|magic]
 
-What it does (DESIGN.md section 6.3):
+What it does (docs/testing.md, real Spark + real S3):
   1. builds MinIO and its client mc from their Go modules, pinned, once (cached in .cache/bin);
   2. starts MinIO on 127.0.0.1 on a free port, data in a temp dir;
   3. creates the bucket, the Spark policy and a non-root key with the program's own setup

@@ -1,6 +1,6 @@
 /**
  * S3A and committer facts (Hadoop 3.4.1 / 3.3.x, Spark 3.5 / 4.0). The single source of these
- * names for the policy pack and the Pulumi program (DESIGN.md sections 2 and 4).
+ * names for the policy pack and the Pulumi program.
  *
  * Sources: Hadoop's hadoop-aws `Constants` and `CommitConstants`, the S3A committer docs
  * ("Committing work to S3 with the S3A Committers"), and Spark's hadoop-cloud module

@@ -71,7 +71,7 @@ export function parseJar(text: string, from: string): Artifact | undefined {
 /**
  * Stock images: apache/spark (and the older apache/spark-py, apache/spark-r) and the Docker
  * library's spark, also through a registry mirror. None has hadoop-aws or spark-hadoop-cloud
- * (DESIGN.md section 3).
+ * (their Dockerfiles add neither).
  */
 export function stockImage(image: string): { stock: boolean; version?: string; scala?: string } {
     const noDigest = image.split("@")[0];

@@ -11,7 +11,7 @@
  * test/policy/release-facts.test.ts checks every row against the facts.
  *
  * Further sources:
- * - kubeflow spark-operator chart 2.5.2 submits with Spark 4.0.4 (DESIGN.md section 3).
+ * - kubeflow spark-operator chart 2.5.2 submits with Spark 4.0.4 (its Dockerfile's SPARK_IMAGE, apache/spark:4.0.4).
  * - spark-hadoop-cloud's own dependencies (gcs-connector, hadoop-azure, hadoop-cloud-storage, a
  *   second AWS SDK bundle) are not wanted: the committer classes need only Spark and Hadoop,
  *   which the image has. So it ships as one jar (spark.jars), and hadoop-aws with its SDK
@@ -34,7 +34,7 @@ export interface SparkRuntime {
     readonly hadoop: string;
     /**
      * The Hadoop release whose option names the program's contract test checks emitted keys
-     * against (shared/facts holds 3.4.1 and 3.3.6). The pack itself checks a job's keys against
+     * against (3.4.1 and 3.3.6; npm run test:facts checks every list against Maven Central). The pack itself checks a job's keys against
      * the list of its exact Hadoop version (3.3.4 for Spark 3.5), which is stricter.
      */
     readonly keySet: HadoopKeySet;

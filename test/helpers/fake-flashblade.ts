@@ -1,6 +1,6 @@
 /**
  * A fake FlashBlade REST API 2.x on 127.0.0.1, built from the documented contract
- * (shared/facts/flashblade-rest-2x.md), not from an array: token login with x-auth-token
+ * (docs/flashblade-api.md), not from an array: token login with x-auth-token
  * sessions, {items: [...]} envelopes, {errors: [{message, context}]} errors (429: {message}),
  * unknown names as 400 "... does not exist", at most 2 access keys per user, secrets only at
  * creation, two-phase bucket deletion, accounts that cannot be deleted while they hold users or

@@ -154,7 +154,7 @@ describe("the program's version matrix is a subset of the release facts", () => 
             assert.ok(hadoopCloudVersions(row.scala).includes(row.hadoopCloud));
             assert.equal(findRelease(row.hadoopCloud)!.hadoop, row.hadoop);
             assert.ok(row.image.includes(`${row.spark}-scala${row.scala}-`));
-            // keySet: the exact Hadoop list, or the nearest one shared/facts holds (the contract test reads those)
+            // keySet: the exact Hadoop list, or the nearest one the contract test checks against (3.4.1, 3.3.6)
             assert.ok(row.keySet === row.hadoop || ["3.4.1", "3.3.6"].includes(row.keySet), row.keySet);
             assert.equal(findSparkRuntime(row.spark), row);
             assert.deepEqual(committerJars(row).packages, [r!.hadoopFacts.hadoopAws]);

@@ -1,4 +1,4 @@
-/** The S3A profile per committer and per store, exactly as DESIGN.md section 4 says. */
+/** The S3A profile per committer and per store, exactly as docs/s3a.md and docs/architecture.md say. */
 import { strict as assert } from "assert";
 import { sparkRuntime } from "../../policy/s3a/versions";
 import { S3A_COMMITTERS } from "../../policy/s3a/facts";

@@ -7,7 +7,7 @@ import type { ObjectStore, ReaderIdentity, StoreKeys } from "../types";
 /**
  * The built-in access policies Spark needs: read, write, list and delete objects (commits,
  * aborts and cleanups of multipart uploads go with write/delete) and bucket info. Names from the
- * FlashBlade documentation and public code (shared/facts/flashblade-rest-2x.md); which S3 actions
+ * FlashBlade documentation and public code (docs/flashblade-api.md); which S3 actions
  * each covers was not checked against an array.
  */
 export const SPARK_POLICIES = [
