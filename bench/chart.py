@@ -81,8 +81,8 @@ def chart(runs, meta: dict, paths: list[Path]) -> None:
     ax.set_title("throughput against the raw PUT limit (same objects, same parallelism)", fontsize=10)
     ax.legend(fontsize=7)
     topo = TOPOLOGIES[meta["setups_by_name"][setup]["topology"]]
-    fig.suptitle(f"S3A committers, Spark {meta['spark']}, {topo}, MinIO on loopback at 0 and {max(mss)} ms per request (Toxiproxy), "
-                 f"{meta['machine']} ({meta['date']}, {meta['reps']} reps, load {meta.get('load', '?')})", fontsize=10)
+    fig.suptitle(f"S3A committers, Spark {meta['spark']}, {topo}, MinIO on loopback at 0 and {max(mss)} ms per request (Toxiproxy)\n"
+                 f"{meta['machine']}, {meta['date']}, {meta['reps']} repetition(s), load average {meta.get('load', '?')}", fontsize=10)
     fig.tight_layout()
     for p in paths:
         p.parent.mkdir(parents=True, exist_ok=True)

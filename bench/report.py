@@ -208,22 +208,23 @@ def where_time_goes(runs, meta) -> list[str]:
 
 
 def placements(runs, meta) -> list[str]:
-    """Setups and job-conf tunings against the main setup, same committer and shape, as ratios (0 ms)."""
+    """Setups and job-conf tunings against the main setup, same committer, shape and latency, as ratios."""
     main = meta["main"]
-    lines = [f"## Setups and tuning against `{main}` (same committer, same shape, 0 ms; ratio of medians, < 1 is faster)", "",
+    lines = [f"## Setups and tuning against `{main}` (same committer, shape and latency; ratio of medians, < 1 is faster)", "",
              f"Bucket settings ({', '.join(BUCKET_TUNING)}) against the control in their own session (`cluster-tuning`), the rest against `{main}`.", "",
-             "| setup / tuning | committer | shape | total s | spread | control s | control spread | ratio | job commit ratio |", "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+             "| setup / tuning | committer | shape | latency ms | total s | spread | control s | control spread | ratio | job commit s | control job commit s |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     n = 0
-    for setup, tuning, v, size, files in sorted({(r.setup, r.tuning, r.variant, r.size_mib, r.files) for r in runs
-                                                 if r.variant in VARIANTS and (r.setup, r.tuning) != (main, "program")}):
-        rs = cell(runs, setup, size, files, 0, v, tuning)
-        base = cell(runs, setup if tuning in BUCKET_TUNING else main, size, files, 0, v)
+    for setup, tuning, v, size, files, ms in sorted({(r.setup, r.tuning, r.variant, r.size_mib, r.files, getattr(r, "latency_ms", 0)) for r in runs
+                                                     if r.variant in VARIANTS and (r.setup, r.tuning) != (main, "program")}):
+        rs = cell(runs, setup, size, files, ms, v, tuning)
+        base = cell(runs, setup if tuning in BUCKET_TUNING else main, size, files, ms, v)
         if not rs or not base:
             continue
         name = setup if tuning == "program" else f"{setup}, {tuning}"
-        lines.append(f"| {name} | {v} | {size} MiB / {files} files | {m(rs, 'total_s'):.2f} | {spread([r.total_s for r in rs]):.2f} | "
+        lines.append(f"| {name} | {v} | {size} MiB / {files} files | {ms} | {m(rs, 'total_s'):.2f} | {spread([r.total_s for r in rs]):.2f} | "
                      f"{m(base, 'total_s'):.2f} | {spread([r.total_s for r in base]):.2f} | {ratio(m(rs, 'total_s'), m(base, 'total_s')):.2f} | "
-                     f"{ratio(m(rs, 'job_commit_s'), m(base, 'job_commit_s')):.2f} |")
+                     f"{m(rs, 'job_commit_s'):.2f} | {m(base, 'job_commit_s'):.2f} |")
         n += 1
     return lines + [""] if n else []
 

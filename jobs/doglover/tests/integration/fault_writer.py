@@ -83,7 +83,8 @@ def run(spark, base: str, scenario: str) -> dict:
             raise ValueError(f"unknown scenario {scenario}")
         out["ok"] = True
     except Exception as e:
-        out["ok"], out["error"] = False, str(e).splitlines()[0][:500]
+        lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+        out["ok"], out["error"] = False, next((line for line in lines if "injected fault" in line), lines[0] if lines else repr(e))[:500]
     out["end"] = time.time()
     return out
 
@@ -101,7 +102,7 @@ def main(argv=None) -> int:
         conf = json.load(f)
     builder = SparkSession.builder.master(a.master).appName("committer-faults")
     for k, v in {"spark.ui.enabled": "false", "spark.driver.bindAddress": "127.0.0.1", "spark.driver.host": "127.0.0.1",
-                 "spark.task.maxFailures": "4", **conf}.items():
+                 "spark.task.maxFailures": "4", "spark.ui.showConsoleProgress": "false", **conf}.items():
         builder = builder.config(k, v)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")

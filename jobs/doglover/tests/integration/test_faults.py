@@ -106,8 +106,8 @@ def test_the_applications_run_with_the_request_saving_settings(env):
     """The fault cases below are worth something only with the settings issue 26 added."""
     magic = env.conf("magic")
     assert magic[TRACK] == "true", "magic keeps its bookkeeping in the task's JVM"
-    assert "create" in magic["spark.hadoop.fs.s3a.performance.flags"].split(",")
-    assert "spark.hadoop.fs.s3a.performance.flags" in env.conf("directory")
+    assert magic["spark.hadoop.fs.s3a.performance.flags"] == "mkdir"
+    assert env.conf("directory")["spark.hadoop.fs.s3a.performance.flags"] == "mkdir"
 
 
 def test_the_two_applications_ran_at_the_same_time(faults):
