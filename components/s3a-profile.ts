@@ -172,7 +172,8 @@ const hadoop = (key: string): string => SPARK_HADOOP_PREFIX + key;
  *   commit/abort must run there (Spark runs both in the task that wrote, FileFormatWriter
  *   .executeTask) and the tracker (chosen from the filesystem's conf, per-bucket options
  *   included: MagicCommitIntegration.createTracker) and the committer (the job's conf) must
- *   agree: never set it per bucket (the pack rejects that; it loses the output); an executor
+ *   agree: never set it per bucket (the output is lost while the job reports success, as
+ *   jobs/doglover/tests/integration/test_faults.py shows); an executor
  *   that dies takes its attempt's records with it, and its uploads are aborted by the job's
  *   cleanup (fs.s3a.committer.abort.pending.uploads, true by default), as with files in S3.
  * - fs.s3a.performance.flags=mkdir (Hadoop 3.4+): mkdirs skips the walk up the parents that
