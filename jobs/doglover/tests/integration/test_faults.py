@@ -4,8 +4,8 @@
 Two applications run at the same time, one per committer the stacks use (directory, magic), each
 writing under its own prefix of one bucket (fault_writer.py): a task that fails once and is
 retried, a job that fails, and two concurrent writes. Whatever happens, no row twice, no partial
-output, no pending multipart upload, no committer leftovers. Then the unsafe setting the policy
-pack flags: magic's in-memory bookkeeping switched per bucket loses the output while the job
+output, no pending multipart upload, no committer leftovers. Then the one unsafe way to use the
+new setting: magic's in-memory bookkeeping switched per bucket loses the output while the job
 reports success.
 """
 
@@ -144,7 +144,7 @@ def test_concurrent_jobs_each_write_exactly_their_rows(env, faults, committer, t
 
 
 def test_per_bucket_in_memory_tracking_loses_the_output_and_reports_success(env, tmp_path):
-    """Why the pack rejects fs.s3a.bucket.<b>.committer.magic.track.commits.in.memory.enabled:
+    """Why fs.s3a.bucket.<b>.committer.magic.track.commits.in.memory.enabled must never be set:
     the filesystem reads per-bucket options (S3AFileSystem.initialize propagates them) and picks
     the tracker from them (MagicCommitIntegration.createTracker), the committer reads the job's
     conf (MagicS3GuardCommitter.loadPendingCommits). Off for the bucket, on for the job: the
