@@ -34,7 +34,7 @@ describe("stack config", () => {
         assert.equal(dev.objectStore, "aws");
         assert.equal(dev.aws.region, "eu-west-1");
         assert.deepEqual([dev.aws.auth, dev.aws.efs, dev.aws.eksClusterName], ["podIdentity", "create", "spark-dev"]);
-        assert.equal(dev.spark.committer, "directory");
+        assert.equal(dev.spark.committer, "magic");
         const fb = parseStackConfig(raw("flashblade"), "flashblade");
         assert.equal(fb.staging.storageClass, "px-fb-direct-access-nfsv4");
         assert.equal(fb.flashblade.dataUrl, "https://10.21.200.10");
