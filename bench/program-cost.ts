@@ -1,12 +1,10 @@
 /**
  * Program cost under Pulumi mocks: how long evaluating the program takes per stack, and how it
- * grows with the number of SparkJobs (1, 10, 50). Prints a table; not a test, no assertions.
+ * grows with the number of jobs from stack config (a preview of the local stack's platform with
+ * 0, 1, 10 and 50 entries of spark-s3:jobs, half of them scheduled). Time and heap should grow
+ * linearly in the jobs: the per-job columns show it. Prints a table; not a test, no assertions.
  *   npm run bench:program
  */
-import * as pulumi from "@pulumi/pulumi";
-import { sparkConfFor } from "../components/s3a-profile";
-import { SparkJob } from "../components/spark-job";
-import { sparkRuntime } from "../policy/s3a/versions";
 import { runProgram } from "../test/helpers/stack";
 
 const REPS = 5;
@@ -16,86 +14,77 @@ function median(xs: number[]): number {
     return s[Math.floor(s.length / 2)];
 }
 
-async function timeIt(fn: () => Promise<number>): Promise<{ ms: number; spread: number; resources: number; heapMiB: number }> {
+interface Cost {
+    ms: number;
+    spread: number;
+    resources: number;
+    /** Heap retained by one evaluation (after a GC), MiB; NaN without --expose-gc. */
+    heapMiB: number;
+}
+
+async function timeIt(fn: () => Promise<number>): Promise<Cost> {
     const times: number[] = [];
+    const heaps: number[] = [];
     let resources = 0;
-    let heap = 0;
     for (let i = 0; i < REPS; i++) {
         global.gc?.();
+        const before = process.memoryUsage().heapUsed;
         const t0 = process.hrtime.bigint();
         resources = await fn();
         times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        heap = Math.max(heap, process.memoryUsage().heapUsed / 2 ** 20);
+        global.gc?.();
+        heaps.push(global.gc ? (process.memoryUsage().heapUsed - before) / 2 ** 20 : NaN);
     }
-    return { ms: median(times), spread: Math.max(...times) - Math.min(...times), resources, heapMiB: heap };
+    return { ms: median(times), spread: Math.max(...times) - Math.min(...times), resources, heapMiB: median(heaps) };
 }
 
-async function jobs(n: number): Promise<number> {
-    let count = 0;
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (a) => {
-                count++;
-                return { id: `${a.name}-id`, state: a.inputs };
-            },
-            call: () => ({}),
-        },
-        "spark-s3",
-        "bench",
-        false,
-    );
-    const runtime = sparkRuntime("4.0.4");
-    const conf = sparkConfFor({
-        endpoint: { url: "http://minio.minio.svc.cluster.local:9000", region: "us-east-1", pathStyle: true, tls: false },
-        committer: "directory",
-        conflictMode: "append",
-        sparkVersion: runtime.spark,
-        staging: { volumeName: "staging", claimName: "spark-staging", mountPath: "/staging" },
-        buffer: { volumeName: "s3a-buffer", mountPath: "/s3a-buffer", sizeLimit: "10Gi" },
-        credentials: { secretName: "creds", accessKeyIdKey: "AWS_ACCESS_KEY_ID", secretAccessKeyKey: "AWS_SECRET_ACCESS_KEY" },
-        packages: true,
-    });
-    const all: pulumi.Output<string>[] = [];
+/** `n` jobs as a team would write them: code from a folder, every other one on a schedule. */
+export function jobsConfig(n: number): Record<string, unknown> {
+    const jobs: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) {
-        const j = new SparkJob(`job${i}`, {
-            appName: `job-${i}`,
-            namespace: "spark-jobs",
-            serviceAccount: "spark",
-            runtime,
-            image: runtime.image,
-            type: "Python",
-            mainApplicationFile: "local:///opt/spark/jobs/job.py",
-            sparkConf: conf,
-            driver: { cores: 1, memory: "1g" },
-            executor: { instances: 2, cores: 1, memory: "2g" },
-            waitForCompletion: false,
-            timeoutMinutes: 30,
-            rerunHint: "pulumi up --replace <urn>",
-        });
-        all.push(j.state);
+        jobs[`team-job-${String(i).padStart(3, "0")}`] = {
+            codeDir: "jobs/doglover",
+            codeFiles: ["doglover.py"],
+            mainFile: "doglover.py",
+            arguments: ["--input", `s3a://\${bucket}/\${dataPrefix}/team/${i}/in`],
+            executorInstances: 1 + (i % 3),
+            ...(i % 2 ? { schedule: "0 2 * * *" } : {}),
+        };
     }
-    await new Promise((resolve) => pulumi.all(all).apply(resolve));
-    return count;
+    return jobs;
 }
 
 async function main() {
     console.log(`Program evaluation under mocks (median of ${REPS}, node ${process.version}, ${process.platform}/${process.arch})`);
-    console.log("| what | median ms | spread ms | resources | peak heap MiB |");
-    console.log("|---|---:|---:|---:|---:|");
+    console.log("| what | median ms | spread ms | resources | heap MiB | ms per job | heap KiB per job |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|");
+    // Warm-up: the first evaluation compiles the program's modules.
+    await runProgram("local", { "spark-s3:jobs": jobsConfig(2) }, [], { settleMs: 0 });
     for (const stack of ["local", "dev"]) {
         const r = await timeIt(async () => (await runProgram(stack, {}, [], { settleMs: 0 })).resources.length);
-        console.log(`| stack ${stack} | ${r.ms.toFixed(1)} | ${r.spread.toFixed(1)} | ${r.resources} | ${r.heapMiB.toFixed(0)} |`);
+        console.log(`| stack ${stack} | ${r.ms.toFixed(1)} | ${r.spread.toFixed(1)} | ${r.resources} | ${r.heapMiB.toFixed(1)} | | |`);
     }
-    const base = await timeIt(() => jobs(1));
-    for (const n of [1, 10, 50]) {
-        const r = n === 1 ? base : await timeIt(() => jobs(n));
+    const preview = (n: number) =>
+        timeIt(
+            async () =>
+                (await runProgram("local", { "spark-s3:jobs": jobsConfig(n) }, [], { settleMs: 0, preview: true, timeoutMs: 120_000 }))
+                    .resources.length,
+        );
+    const base = await preview(0);
+    for (const n of [0, 1, 10, 50]) {
+        const r = n === 0 ? base : await preview(n);
+        const perJob = n ? ((r.ms - base.ms) / n).toFixed(1) : "";
+        const heapPerJob = n ? (((r.heapMiB - base.heapMiB) * 1024) / n).toFixed(0) : "";
         console.log(
-            `| ${n} SparkJob${n > 1 ? "s" : ""} | ${r.ms.toFixed(1)} (${(r.ms / base.ms).toFixed(1)}x) | ${r.spread.toFixed(1)} | ${r.resources} | ${r.heapMiB.toFixed(0)} |`,
+            `| preview, platform + ${n} job${n === 1 ? "" : "s"} from config | ${r.ms.toFixed(1)} (${(r.ms / base.ms).toFixed(2)}x) | ${r.spread.toFixed(1)} | ${r.resources} | ${r.heapMiB.toFixed(1)} | ${perJob} | ${heapPerJob} |`,
         );
     }
 }
 
-main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-});
+main().then(
+    () => process.exit(0),
+    (e) => {
+        console.error(e);
+        process.exit(1);
+    },
+);

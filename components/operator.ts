@@ -1,5 +1,9 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dnsLabel, fitDnsLabel } from "./config/checks";
+import { spec, type Reader } from "./config/reader";
 import { mirroredRegistry } from "./images";
 
 /**
@@ -45,6 +49,104 @@ export function chartArgs(source: ChartSource): Pick<k8s.helm.v3.ReleaseArgs, "c
         case "path":
             return { chart: source.path };
     }
+}
+
+/**
+ * operatorChart: an https Helm repository (the public one or a mirror), an OCI chart reference,
+ * or a local chart (directory or .tgz, relative to the project). A local directory must be the
+ * pinned chart version: its Chart.yaml is read now, so a wrong chart fails at preview.
+ */
+export function parseChartSource(value: string, baseDir: string): { source?: ChartSource; problem?: string } {
+    if (/^https?:\/\//i.test(value)) {
+        try {
+            new URL(value);
+        } catch {
+            return { problem: `"${value}" is not a valid repository URL` };
+        }
+        return { source: { kind: "repo", repo: value.replace(/\/+$/, "") } };
+    }
+    if (value.startsWith("oci://")) {
+        if (!/^oci:\/\/[^\s/]+\/\S+$/.test(value))
+            return { problem: `"${value}" is not an OCI chart reference (oci://host/path/spark-operator)` };
+        return { source: { kind: "oci", ref: value.replace(/\/+$/, "") } };
+    }
+    if (value === "") return { problem: "is empty: name a Helm repository, an OCI chart or a local chart" };
+    const abs = path.resolve(baseDir, value);
+    if (!fs.existsSync(abs))
+        return { problem: `"${value}" is neither an http(s):// repository, an oci:// chart nor an existing path (looked for ${abs})` };
+    if (fs.statSync(abs).isDirectory()) {
+        const chartFile = path.join(abs, "Chart.yaml");
+        if (!fs.existsSync(chartFile)) return { problem: `${abs} has no Chart.yaml: point at the unpacked chart directory or its .tgz` };
+        const text = fs.readFileSync(chartFile, "utf8");
+        const name = /^name:\s*"?([^"\s]+)"?\s*$/m.exec(text)?.[1];
+        const version = /^version:\s*"?([^"\s]+)"?\s*$/m.exec(text)?.[1];
+        if (name !== OPERATOR_CHART.chart || version !== OPERATOR_CHART.version) {
+            return {
+                problem: `${chartFile} is ${name ?? "?"} ${version ?? "?"}, but the program is built and tested for ${OPERATOR_CHART.chart} ${OPERATOR_CHART.version}`,
+            };
+        }
+    } else if (!/\.(tgz|tar\.gz)$/.test(abs)) {
+        return { problem: `${abs} is a file but not a chart archive (.tgz)` };
+    }
+    return { source: { kind: "path", path: abs } };
+}
+
+/** The operator's and the job namespace's config keys (descriptions in Pulumi.yaml). */
+export const OPERATOR_KEYS = {
+    installOperator: spec({ key: "installOperator", type: "boolean", default: true, example: "true" }),
+    operatorChart: spec({
+        key: "operatorChart",
+        type: "string",
+        default: OPERATOR_CHART.repo as string,
+        example: `${OPERATOR_CHART.repo} (or oci://registry.example.com/charts/spark-operator, or charts/spark-operator-${OPERATOR_CHART.version}.tgz)`,
+    }),
+    operatorNamespace: spec({
+        key: "operatorNamespace",
+        type: "string",
+        default: "spark-operator",
+        example: "spark-operator",
+        check: dnsLabel("namespace"),
+    }),
+    jobNamespace: spec({
+        key: "jobNamespace",
+        type: "string",
+        default: "spark-jobs",
+        example: "spark-${stack}",
+        stackExpand: true,
+        fit: fitDnsLabel,
+        check: dnsLabel("namespace"),
+    }),
+    sparkServiceAccount: spec({
+        key: "sparkServiceAccount",
+        type: "string",
+        default: "spark",
+        example: "spark",
+        check: dnsLabel("service account name"),
+    }),
+} as const;
+
+export interface OperatorSettings {
+    readonly install: boolean;
+    readonly namespace: string;
+    /** Where the spark-operator chart comes from (repository, OCI registry or local chart). */
+    readonly chart: ChartSource;
+    readonly jobNamespace: string;
+    readonly serviceAccount: string;
+}
+
+/** The operator's settings; a local chart is read now (relative to the working directory). */
+export function readOperatorSettings(r: Reader): OperatorSettings {
+    const k = OPERATOR_KEYS;
+    const chartValue = r.get(k.operatorChart);
+    const chart = parseChartSource(chartValue, process.cwd());
+    if (chart.problem) r.failOn(k.operatorChart, chart.problem);
+    return {
+        install: r.get(k.installOperator),
+        namespace: r.get(k.operatorNamespace),
+        chart: chart.source ?? { kind: "repo", repo: OPERATOR_CHART.repo },
+        jobNamespace: r.get(k.jobNamespace),
+        serviceAccount: r.get(k.sparkServiceAccount),
+    };
 }
 
 export interface SparkOperatorArgs {

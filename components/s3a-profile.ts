@@ -4,7 +4,8 @@
  * so the local runner (jobs/doglover) and the tests call the same code the program deploys.
  *
  * Facts (key names, class names, the version matrix) come from the policy pack, which is the
- * single source of them (DESIGN.md section 2).
+ * single source of them. The Spark version arrives as its matrix row (SparkRuntime), resolved
+ * once where the config is read; the builders read the row, they never look it up again.
  */
 import {
     CLASSES,
@@ -22,7 +23,6 @@ import {
     committerJars,
     environmentCredentialsProvider,
     podIdentityCredentialsProvider,
-    sparkRuntime,
     webIdentityCredentialsProvider,
     type SparkRuntime,
 } from "../policy/s3a/versions";
@@ -145,7 +145,8 @@ export interface S3AProfileArgs {
     readonly committer: S3ACommitter;
     /** Conflict mode of the staging committers (directory, partitioned). */
     readonly conflictMode: ConflictMode;
-    readonly sparkVersion: string;
+    /** The Spark version's row of the matrix. */
+    readonly runtime: SparkRuntime;
     /** Path of the shared staging volume as the pods (or a local run) see it. */
     readonly stagingMountPath: string;
     /** Pod-local (never shared) directory of S3A's upload buffers. */
@@ -219,7 +220,6 @@ function trimSlash(p: string): string {
  * pyspark run and a SparkApplication both use.
  */
 export function s3aSparkConf(args: S3AProfileArgs): Record<string, string> {
-    const runtime = sparkRuntime(args.sparkVersion);
     const t: S3ATuning = { ...DEFAULT_TUNING, ...args.tuning };
     const conf: Record<string, string> = {
         // Committer selection (DESIGN.md section 4). Always explicit: Spark 4.1 changed its default.
@@ -235,7 +235,7 @@ export function s3aSparkConf(args: S3AProfileArgs): Record<string, string> {
         [hadoop(HADOOP_KEYS.pathStyleAccess)]: String(args.endpoint.pathStyle),
         [hadoop(HADOOP_KEYS.sslEnabled)]: String(args.endpoint.tls),
         // Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (a Kubernetes Secret).
-        [hadoop(HADOOP_KEYS.credentialsProvider)]: credentialsProviderFor(args.auth ?? "keys", runtime),
+        [hadoop(HADOOP_KEYS.credentialsProvider)]: credentialsProviderFor(args.auth ?? "keys", args.runtime),
         // Uploads.
         [hadoop(HADOOP_KEYS.bufferDir)]: args.bufferDir,
         [hadoop(HADOOP_KEYS.fastUploadBuffer)]: t.fastUploadBuffer,
@@ -307,18 +307,40 @@ export interface SparkConfArgs extends Omit<S3AProfileArgs, "stagingMountPath" |
     readonly overrides?: Readonly<Record<string, string>>;
     /** JVM options driver and executors need (the S3 CA's truststore); appended to any the overrides set. */
     readonly javaOptions?: string;
+    /** A job's own dependencies, appended to the committer jars and packages (never replacing them). */
+    readonly deps?: JobDeps;
+}
+
+/**
+ * A job's dependencies, as URIs spark-submit reads (local://, https://). They go into sparkConf,
+ * not spec.deps: the operator turns spec.deps.jars and .packages into --jars and --packages,
+ * which replace spark.jars and spark.jars.packages (SparkSubmitArguments reads the conf only when
+ * the option is absent), and with them the committer jars of a stock image.
+ */
+export interface JobDeps {
+    readonly jars?: readonly string[];
+    readonly packages?: readonly string[];
+    readonly pyFiles?: readonly string[];
+    readonly files?: readonly string[];
 }
 
 /** The complete sparkConf of a SparkApplication. */
 export function sparkConfFor(args: SparkConfArgs): Record<string, string> {
-    const runtime = sparkRuntime(args.sparkVersion);
-    return {
+    const conf: Record<string, string> = {
         ...s3aSparkConf({ ...args, stagingMountPath: args.staging.mountPath, bufferDir: args.buffer.mountPath }),
-        ...(args.packages ? packagesSparkConf(runtime) : {}),
+        ...(args.packages ? packagesSparkConf(args.runtime) : {}),
         ...kubernetesSparkConf(args.staging, args.buffer, args.credentials),
         ...(args.overrides ?? {}),
         ...javaOptionsConf(args.javaOptions, args.overrides),
     };
+    const append = (key: string, more: readonly string[] | undefined) => {
+        if (more?.length) conf[key] = [...(conf[key] ? conf[key].split(",") : []), ...more].join(",");
+    };
+    append(SPARK_KEYS.jars, args.deps?.jars);
+    append(SPARK_KEYS.jarsPackages, args.deps?.packages);
+    append("spark.submit.pyFiles", args.deps?.pyFiles);
+    append("spark.files", args.deps?.files);
+    return conf;
 }
 
 /** spark.{driver,executor}.extraJavaOptions: the overrides' own options, then the program's. */

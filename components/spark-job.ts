@@ -1,5 +1,10 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+/**
+ * SparkApplication and ScheduledSparkApplication manifests, names, statuses and what a user is
+ * told about a run (pure; tested). The SparkJob component that creates them is job/index.ts.
+ */
+import * as crypto from "crypto";
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import type { SparkRuntime } from "../policy/s3a/versions";
 
 /**
@@ -7,6 +12,12 @@ import type { SparkRuntime } from "../policy/s3a/versions";
  * so they must be DNS-1035 labels with room for Spark's suffixes.
  */
 export const MAX_APP_NAME = 42;
+/**
+ * The ScheduledSparkApplication controller names each run `<name>-<timestamp>`
+ * (createSparkApplication; the chart's default precision is nanos: 19 digits), and a run's name
+ * is a SparkApplication name: a scheduled job's name has at most MAX_APP_NAME - 20 characters.
+ */
+export const MAX_SCHEDULED_NAME = MAX_APP_NAME - 20;
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A DNS-1035 SparkApplication name, or an error that says why not. */
@@ -23,6 +34,20 @@ export function sparkApplicationName(name: string): string {
 export function appNameFor(job: string, stack: string): string {
     const raw = `${job}-${stack}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
     return sparkApplicationName(raw.slice(0, MAX_APP_NAME).replace(/-+$/, ""));
+}
+
+/**
+ * `<job>-<stack>` as a ScheduledSparkApplication name: at most MAX_SCHEDULED_NAME characters
+ * (its runs append a timestamp); a longer one keeps its start and a hash, so it stays unique.
+ */
+export function scheduledNameFor(job: string, stack: string): string {
+    const raw = `${job}-${stack}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-+$/, "");
+    if (raw.length <= MAX_SCHEDULED_NAME) return sparkApplicationName(raw);
+    const hash = crypto.createHash("sha256").update(raw).digest("hex").slice(0, 6);
+    return sparkApplicationName(`${raw.slice(0, MAX_SCHEDULED_NAME - 7).replace(/-+$/, "")}-${hash}`);
 }
 
 /**
@@ -66,10 +91,14 @@ export function mergePodAdditions(...parts: (PodAdditions | undefined)[]): PodAd
     return out;
 }
 
-/** Files in a ConfigMap, mounted read-only into the driver. */
-export function jobFilesAdditions(configMap: pulumi.Input<string>, mountPath: string): PodAdditions {
+/** Files in a ConfigMap, mounted read-only; `items` maps keys to paths (a folder with subfolders). */
+export function jobFilesAdditions(
+    configMap: pulumi.Input<string>,
+    mountPath: string,
+    items?: { key: string; path: string }[],
+): PodAdditions {
     return {
-        volumes: [{ name: "job-files", configMap: { name: configMap } }],
+        volumes: [{ name: "job-files", configMap: { name: configMap, ...(items ? { items } : {}) } }],
         volumeMounts: [{ name: "job-files", mountPath, readOnly: true }],
     };
 }
@@ -94,7 +123,8 @@ export function podTemplate(container: string, a: PodAdditions | undefined) {
     };
 }
 
-export interface SparkJobArgs {
+/** A SparkApplication as the program renders it (pure; tested against the CRD schema). */
+export interface SparkAppArgs {
     /** SparkApplication name (DNS-1035). */
     appName: string;
     namespace: pulumi.Input<string>;
@@ -136,7 +166,7 @@ export interface SparkJobArgs {
 export const RUN_ANNOTATIONS = { run: "spark-s3.io/run", inputs: "spark-s3.io/inputs" } as const;
 
 /** The SparkApplication manifest (pure; tested against the CRD schema). */
-export function sparkApplicationManifest(args: SparkJobArgs) {
+export function sparkApplicationManifest(args: SparkAppArgs) {
     const labels = { "app.kubernetes.io/part-of": "spark-s3", "app.kubernetes.io/name": args.appName, ...args.labels };
     const annotations: Record<string, string> = args.waitForCompletion
         ? { "pulumi.com/waitFor": WAIT_FOR_FINAL_STATE, "pulumi.com/timeoutSeconds": String(args.timeoutMinutes * 60) }
@@ -241,69 +271,65 @@ export function isNewFailure(newStatus: SparkAppStatus | undefined, oldStatus?: 
     return !(stateOf(oldStatus) === "FAILED" && oldStatus.submissionID === newStatus?.submissionID);
 }
 
-/** SparkApplications whose failure a hook reported in this program run (so the program does not warn twice). */
-const reportedFailures = new Set<string>();
+/** A run's schedule (ScheduledSparkApplication spec fields, api/v1beta2 v2.5.2). */
+export interface ScheduleSpec {
+    readonly cron: string;
+    readonly timeZone: string;
+    readonly suspend: boolean;
+    readonly concurrencyPolicy: "Forbid" | "Allow" | "Replace";
+    readonly successfulRunHistoryLimit: number;
+    readonly failedRunHistoryLimit: number;
+}
 
 /**
- * One SparkApplication, optionally waited for until its final state.
- *
- * A FAILED run fails the `pulumi up` that ran it, once: an after-create/after-update resource
- * hook (Pulumi CLI >= 3.238 fails the deployment when an after hook fails, and still records the
- * resource) raises the operator's message. Later previews and `up`s with unchanged inputs do not
- * run the job again; they report the failed run as a warning, with how to run it again. A run
- * still going when the timeout hits leaves the SparkApplication in the state with an
- * initialization error: the next `up` waits for it again.
+ * The ScheduledSparkApplication of a scheduled job: the SparkApplication's spec as its template.
+ * concurrencyPolicy is always explicit: with none, the v2.5.2 controller's shouldStartNextRun
+ * starts no run once one exists. Nothing is awaited: the operator runs it on its schedule.
  */
-export class SparkJob extends pulumi.ComponentResource {
-    readonly appName: pulumi.Output<string>;
-    readonly namespace: pulumi.Output<string>;
-    /** The operator's state: COMPLETED or FAILED once waited for; NEW (usually) when not waiting. */
-    readonly state: pulumi.Output<string>;
-
-    constructor(name: string, args: SparkJobArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("spark-s3:spark:SparkJob", name, {}, opts);
-        const appName = args.appName;
-        // Runs in this program when the engine has created (or updated) the SparkApplication.
-        const verdict = new pulumi.ResourceHook(`${name}-verdict`, (a) => {
-            const status = a.newOutputs?.status as SparkAppStatus | undefined;
-            if (!isNewFailure(status, a.oldOutputs?.status as SparkAppStatus | undefined)) return;
-            reportedFailures.add(a.urn);
-            const namespace = String((a.newOutputs?.metadata as { namespace?: string } | undefined)?.namespace ?? "");
-            throw new Error(failureReport({ name: appName, namespace }, status, args.rerunHint));
-        });
-        // Runs when the wait fails (the timeout): say what happens next; never retries.
-        const timedOut = new pulumi.ErrorHook(`${name}-timeout`, (a) => {
-            if (a.errors.some((e) => /timed out/i.test(e))) {
-                const namespace = String((a.newInputs?.metadata as { namespace?: string } | undefined)?.namespace ?? "");
-                pulumi.log.warn(timeoutReport({ name: appName, namespace }, args.timeoutMinutes));
-            }
-            return false;
-        });
-        const app = new k8s.apiextensions.CustomResource(
-            `${name}-app`,
-            // `status: undefined` makes the operator's status an output of the resource.
-            { ...sparkApplicationManifest(args), status: undefined },
-            {
-                parent: this,
-                // A changed spec (code, conf, inputs, run) runs the job again from scratch under the same name.
-                replaceOnChanges: ["spec"],
-                deleteBeforeReplace: true,
-                hooks: args.waitForCompletion ? { afterCreate: [verdict], afterUpdate: [verdict], onError: [timedOut] } : undefined,
-            },
+export function scheduledSparkApplicationManifest(args: SparkAppArgs, schedule: ScheduleSpec) {
+    const app = sparkApplicationManifest({ ...args, waitForCompletion: false, run: undefined });
+    if (args.appName.length > MAX_SCHEDULED_NAME) {
+        throw new Error(
+            `a scheduled job's name "${args.appName}" must have at most ${MAX_SCHEDULED_NAME} characters (its runs are named <name>-<19-digit timestamp>)`,
         );
-        const status = (app as unknown as { status: pulumi.Output<SparkAppStatus | undefined> }).status;
-        this.appName = pulumi.output(appName);
-        this.namespace = pulumi.output(args.namespace);
-        this.state = pulumi.all([status, app.urn, this.namespace]).apply(([s, urn, namespace]) => {
-            const state = stateOf(s);
-            if (args.waitForCompletion && state === "FAILED" && !reportedFailures.has(urn)) {
-                pulumi.log.warn(
-                    `the last run ${failureReport({ name: appName, namespace }, s, args.rerunHint).replace(/^SparkApplication /, "of ")}`,
-                    app,
-                );
-            }
-            return state;
-        });
-        this.registerOutputs({ appName: this.appName, namespace: this.namespace, state: this.state });
     }
+    return {
+        apiVersion: app.apiVersion,
+        kind: "ScheduledSparkApplication",
+        metadata: { ...app.metadata, annotations: { "pulumi.com/skipAwait": "true" } },
+        spec: {
+            schedule: schedule.cron,
+            ...(schedule.timeZone ? { timeZone: schedule.timeZone } : {}),
+            suspend: schedule.suspend,
+            concurrencyPolicy: schedule.concurrencyPolicy,
+            successfulRunHistoryLimit: schedule.successfulRunHistoryLimit,
+            failedRunHistoryLimit: schedule.failedRunHistoryLimit,
+            template: app.spec,
+        },
+    };
+}
+
+/** A ScheduledSparkApplication's status as the controller writes it. */
+export interface ScheduledAppStatus {
+    scheduleState?: string;
+    reason?: string;
+    lastRunName?: string;
+    nextRun?: string | null;
+}
+
+/** Label the controller puts on every run of a schedule (pkg/common/spark.go LabelScheduledSparkAppName). */
+export const SCHEDULED_APP_LABEL = "sparkoperator.k8s.io/scheduled-app-name";
+
+/** How a user watches a job and reads its driver's log. */
+export function jobCommands(namespace: string, appName: string, scheduled: boolean): { status: string; logs: string } {
+    if (!scheduled) {
+        return {
+            status: `kubectl -n ${namespace} get sparkapplication ${appName} -w`,
+            logs: `kubectl -n ${namespace} wait --for=create pod/${appName}-driver --timeout=10m && kubectl -n ${namespace} logs -f ${appName}-driver`,
+        };
+    }
+    return {
+        status: `kubectl -n ${namespace} get scheduledsparkapplication ${appName} && kubectl -n ${namespace} get sparkapplications -l ${SCHEDULED_APP_LABEL}=${appName}`,
+        logs: `kubectl -n ${namespace} logs "$(kubectl -n ${namespace} get scheduledsparkapplication ${appName} -o jsonpath='{.status.lastRunName}')-driver"`,
+    };
 }

@@ -2,6 +2,59 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { helperJob } from "./batch-job";
+import { absolutePath, optional, quantity } from "./config/checks";
+import { spec, type Reader } from "./config/reader";
+
+/** The staging volume's config keys (descriptions in Pulumi.yaml). */
+export const STAGING_KEYS = {
+    stagingStorageClass: spec({ key: "stagingStorageClass", type: "string", default: "", example: "efs-sc" }),
+    stagingVolumeSize: spec({ key: "stagingVolumeSize", type: "string", default: "20Gi", example: "20Gi", check: quantity }),
+    stagingMountPath: spec({ key: "stagingMountPath", type: "string", default: "/staging", example: "/staging", check: absolutePath }),
+    bufferVolumeSize: spec({ key: "bufferVolumeSize", type: "string", default: "10Gi", example: "10Gi", check: quantity }),
+    stagingStorageClassCheck: spec({ key: "stagingStorageClassCheck", type: "boolean", default: true, example: "true" }),
+    stagingHostPath: spec({
+        key: "stagingHostPath",
+        type: "string",
+        default: "",
+        example: "/tmp/spark-staging",
+        check: optional(absolutePath),
+    }),
+} as const;
+
+export interface StagingSettings {
+    readonly storageClass: string;
+    readonly size: string;
+    readonly mountPath: string;
+    /** Non-empty: a hostPath PersistentVolume for single-node clusters (kind, minikube). */
+    readonly hostPath: string;
+    /** sizeLimit of the pod-local emptyDir that holds S3A's upload buffers. */
+    readonly bufferSize: string;
+    /** Read the storage class from the cluster at preview and fail clearly when it is missing. */
+    readonly storageClassCheck: boolean;
+}
+
+/**
+ * The staging settings. `createsClass`: the object store creates the storage class itself (AWS
+ * with efs create), so none needs to be named.
+ */
+export function readStagingSettings(r: Reader, createsClass: boolean): StagingSettings {
+    const k = STAGING_KEYS;
+    const s: StagingSettings = {
+        storageClass: r.get(k.stagingStorageClass),
+        size: r.get(k.stagingVolumeSize),
+        mountPath: r.get(k.stagingMountPath),
+        hostPath: r.get(k.stagingHostPath),
+        bufferSize: r.get(k.bufferVolumeSize),
+        storageClassCheck: r.get(k.stagingStorageClassCheck),
+    };
+    if (s.hostPath === "" && s.storageClass === "" && !createsClass) {
+        r.failOn(
+            k.stagingStorageClass,
+            "is empty and stagingHostPath is not set: the staging volume needs a ReadWriteMany (NFS) storage class",
+        );
+    }
+    return s;
+}
 
 export interface StagingVolumeArgs {
     namespace: pulumi.Input<string>;

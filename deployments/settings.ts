@@ -32,7 +32,8 @@ export function pathsFor(stack: string): string[] {
         "index.ts",
         "components/**",
         "policy/**",
-        "jobs/doglover/*.py",
+        // DogLover and the teams' job folders (spark-s3:jobs codeDir): a changed file runs its job again.
+        "jobs/**",
         "Pulumi.yaml",
         file,
         "package.json",

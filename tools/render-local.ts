@@ -22,13 +22,13 @@ import {
     historyConf,
     observabilityConf,
     propertiesFile,
-} from "../components/history-server";
+} from "../components/observability";
 import { MINIO_SETUP_SCRIPT, minioSparkPolicy } from "../components/object-store/minio";
 import { packagesSparkConf, s3aSparkConf } from "../components/s3a-profile";
 import { TRUSTSTORE_SCRIPT, trustJavaOptions } from "../components/s3-trust";
-import { dogLoverPaths } from "../components/doglover";
-import { sparkRuntime } from "../policy/s3a/versions";
-import { rawReader, stackConfig } from "./stack-files";
+import { DOGLOVER } from "../jobs/doglover/config";
+import { dogLoverPaths } from "../jobs/doglover/doglover";
+import { stackConfig } from "./stack-files";
 
 function parseArgs(argv: string[]) {
     const args: {
@@ -67,21 +67,23 @@ function parseArgs(argv: string[]) {
 
 function main() {
     const a = parseArgs(process.argv.slice(2));
-    const cfg = parseStackConfig(rawReader(stackConfig(a.stack, a.overrides)), a.stack);
-    const runtime = sparkRuntime(cfg.spark.version);
+    const cfg = parseStackConfig(stackConfig(a.stack, a.overrides), a.stack, { doglover: DOGLOVER });
+    const p = cfg.platform;
+    const runtime = p.spark.runtime;
+    const { bucketName, dataPrefix } = p.store;
     const url = new URL(a.endpoint!);
     const sparkConf: Record<string, string> = {
         ...s3aSparkConf({
-            endpoint: { url: a.endpoint, region: cfg.s3Region, pathStyle: true, tls: url.protocol === "https:" },
-            committer: cfg.spark.committer,
-            conflictMode: cfg.spark.conflictMode,
-            sparkVersion: cfg.spark.version,
+            endpoint: { url: a.endpoint, region: p.store.s3Region, pathStyle: true, tls: url.protocol === "https:" },
+            committer: p.spark.committer,
+            conflictMode: p.spark.conflictMode,
+            runtime,
             stagingMountPath: a.staging!,
             bufferDir: a.buffer ?? path.join(path.dirname(path.resolve(a.staging!)), "s3a-buffer"),
         }),
         ...packagesSparkConf(runtime),
-        ...observabilityConf(eventLogDir(cfg.bucketName, cfg.dataPrefix)),
-        ...cfg.spark.confOverrides,
+        ...observabilityConf(eventLogDir(bucketName, dataPrefix)),
+        ...p.spark.conf,
     };
     if (a.ivy) sparkConf["spark.jars.ivy"] = a.ivy;
     if (a.truststore) {
@@ -95,18 +97,18 @@ function main() {
         stack: a.stack,
         sparkVersion: runtime.spark,
         hadoopVersion: runtime.hadoop,
-        committer: cfg.spark.committer,
-        bucket: cfg.bucketName,
-        dataPrefix: cfg.dataPrefix,
-        paths: dogLoverPaths(cfg.bucketName, cfg.dataPrefix),
-        eventLogDir: eventLogDir(cfg.bucketName, cfg.dataPrefix),
-        eventLogMarker: `${cfg.bucketName}/${eventLogMarkerKey(cfg.dataPrefix)}`,
+        committer: p.spark.committer,
+        bucket: bucketName,
+        dataPrefix,
+        paths: dogLoverPaths(bucketName, dataPrefix),
+        eventLogDir: eventLogDir(bucketName, dataPrefix),
+        eventLogMarker: `${bucketName}/${eventLogMarkerKey(dataPrefix)}`,
         // The History Server's spark-defaults.conf as the cluster gets it (MinIO: its key can delete).
         historyProperties: propertiesFile(
             historyConf({
                 jobConf: sparkConf,
-                eventLogDir: eventLogDir(cfg.bucketName, cfg.dataPrefix),
-                retentionDays: cfg.observability.eventLogRetentionDays,
+                eventLogDir: eventLogDir(bucketName, dataPrefix),
+                retentionDays: p.observability.eventLogRetentionDays,
                 cleaner: true,
             }),
         ),
@@ -115,10 +117,10 @@ function main() {
         trust: { script: TRUSTSTORE_SCRIPT },
         minio: {
             setupScript: MINIO_SETUP_SCRIPT,
-            policyName: `spark-${cfg.bucketName}`,
-            sparkPolicy: minioSparkPolicy(cfg.bucketName, cfg.dataPrefix),
-            historyPolicy: eventLogReaderPolicy(cfg.bucketName, cfg.dataPrefix),
-            region: cfg.s3Region,
+            policyName: `spark-${bucketName}`,
+            sparkPolicy: minioSparkPolicy(bucketName, dataPrefix),
+            historyPolicy: eventLogReaderPolicy(bucketName, dataPrefix),
+            region: p.store.s3Region,
         },
     };
     process.stdout.write(JSON.stringify(out, null, 1) + "\n");

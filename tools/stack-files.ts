@@ -38,8 +38,3 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     }
     return out;
 }
-
-/** A RawConfig reader (components/config.ts) over stackConfig's result. */
-export function rawReader(config: Record<string, string>, project = "spark-s3") {
-    return (key: string): string | undefined => config[key.includes(":") ? key : `${project}:${key}`];
-}

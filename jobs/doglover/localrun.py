@@ -6,7 +6,7 @@ What it does (DESIGN.md section 6.3):
   1. builds MinIO and its client mc from their Go modules, pinned, once (cached in .cache/bin);
   2. starts MinIO on 127.0.0.1 on a free port, data in a temp dir;
   3. creates the bucket, the Spark policy and a non-root key with the program's own setup
-     script (components/object-store/minio.ts, rendered by tools/render-local.ts);
+     script (components/object-store/minio/index.ts, rendered by tools/render-local.ts);
   4. generates the seeded sample tweets and uploads them with the Spark key;
   5. runs the job with pyspark in local mode and the `local` stack's S3A profile: only the
      endpoint, the credentials, the staging directory and the Ivy cache are local;

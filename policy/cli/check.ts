@@ -7,9 +7,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { RULES, OPTIONS, appliesTo, ruleNamed, type OptionName, type Rule } from "../s3a/rules";
-import { claimAccessModes, sparkJobs, type StackResource } from "../s3a/stack-checks";
-import type { CheckOptions, EnforcementLevel } from "../s3a/checks";
+import { RULES } from "../rules";
+import type { EnforcementLevel, Rule } from "../rules/rule";
+import { OPTIONS, optionProblems, type CheckOptions, type OptionName } from "../s3a/options";
+import { runRules as run } from "../s3a/run";
+import { isSparkJob, sparkJobs, type StackResource } from "../s3a/resources";
 import { FACTS_GATHERED } from "../s3a/releases";
 import { readManifests, type ManifestSource } from "./manifests";
 
@@ -17,8 +19,10 @@ export const USAGE = `Usage: s3a-committer-policies check [--format human|json] 
 
 Checks the SparkApplications and ScheduledSparkApplications in Kubernetes YAML manifests (files with
 several documents, directories searched for *.yaml and *.yml, - for standard input) with the guardrails of the Pulumi
-policy pack spark-s3-guardrails. PersistentVolumeClaims in the same manifests tell which claims are
-ReadWriteMany.
+policy pack spark-s3-guardrails. PersistentVolumeClaims and PersistentVolumes in the same manifests
+tell which claims are ReadWriteMany and which volumes are Mountpoint for Amazon S3. A job's annotation
+guardrails.spark-s3.io/s3a-outputs declares the s3a:// locations it commits files to (or none, with a
+reason in guardrails.spark-s3.io/s3a-outputs-reason); --format json lists what each job was judged to write.
 
   --format human|json   human-readable lines (default) or one JSON document for CI
   --config FILE         a policy pack config file, the same as pulumi's --policy-pack-config:
@@ -66,7 +70,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
     if (all !== undefined && (typeof all !== "string" || !LEVELS.includes(all)))
         throw new Error(`"all" must be one of ${LEVELS.join(", ")}`);
     for (const key of Object.keys(cfg)) {
-        if (key !== "all" && !ruleNamed(key))
+        if (key !== "all" && !RULES.some((r) => r.name === key))
             throw new Error(`"${key}" is not a policy of this pack (policies: ${RULES.map((r) => r.name).join(", ")})`);
     }
     for (const rule of RULES) {
@@ -86,7 +90,9 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
                     lvl = val as Level;
                 } else if ((rule.options as readonly string[]).includes(k)) {
                     if (!Array.isArray(val) || !val.every((x) => typeof x === "string"))
-                        throw new Error(`${rule.name}.${k}: expected a list of strings`);
+                        throw new Error(`${rule.name}.${k}: expected a list of strings, e.g. ["${OPTIONS[k as OptionName].example}"]`);
+                    const problems = optionProblems(k as OptionName, val as string[]);
+                    if (problems.length) throw new Error(problems.map((p) => `${rule.name}.${p}`).join("; "));
                     values[k as OptionName] = val as string[];
                 } else {
                     throw new Error(
@@ -108,24 +114,10 @@ export function runRules(
     resources: readonly StackResource[],
     config: ResolvedConfig,
 ): { urn: string; rule: Rule; level: EnforcementLevel; key?: string; message: string }[] {
-    const claims = claimAccessModes(resources);
-    const jobs = sparkJobs(resources);
-    const out: { urn: string; rule: Rule; level: EnforcementLevel; key?: string; message: string }[] = [];
-    for (const rule of RULES) {
-        const level = config.level.get(rule.name) ?? rule.level;
-        if (level === "disabled") continue;
-        const opts = config.options.get(rule.name) ?? {};
-        if (rule.scope === "stack") {
-            for (const v of rule.check(resources, opts)) out.push({ urn: v.urn, rule, level, key: v.key, message: v.message });
-            continue;
-        }
-        for (const job of jobs) {
-            if (!appliesTo(rule, job.view)) continue;
-            for (const v of rule.check(job.view, { ...opts, claimAccessModes: claims }))
-                out.push({ urn: job.resource.urn, rule, level, key: v.key, message: v.message });
-        }
-    }
-    return out;
+    return run(resources, RULES, {
+        level: (rule) => config.level.get(rule.name) ?? rule.level,
+        options: (rule) => config.options.get(rule.name) ?? {},
+    }).map((f) => ({ urn: f.urn, rule: f.rule, level: f.level, key: f.key, message: f.message }));
 }
 
 function parseArgs(argv: readonly string[]): { format: "human" | "json"; config?: string; paths: string[]; help: boolean } | string {
@@ -209,16 +201,22 @@ export function main(
             where(a).localeCompare(where(b)) ||
             (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1),
     );
-    const apps = set.resources.filter((r) => set.sources.get(r.urn)?.kind !== "PersistentVolumeClaim").length;
+    const apps = set.resources.filter(isSparkJob).length;
     const mandatory = findings.filter((f) => f.level === "mandatory").length;
     const advisory = findings.length - mandatory;
     const exitCode = set.errors.length > 0 ? 2 : mandatory > 0 ? 1 : 0;
     if (parsed.format === "json") {
+        // What the pack judged each job to write (why the committer rules applied, were advice, or did not apply)
+        const jobs = sparkJobs(set.resources).map((j) => {
+            const s = set.sources.get(j.resource.urn)!;
+            return { file: s.file, kind: s.kind, namespace: s.namespace, name: s.name, writes: j.writes.kind, why: j.writes.why };
+        });
         io.out(
             JSON.stringify(
                 {
                     files: set.files,
                     applications: apps,
+                    jobs,
                     findings,
                     errors: set.errors,
                     summary: { mandatory, advisory },

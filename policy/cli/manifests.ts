@@ -1,12 +1,13 @@
 /**
  * Kubernetes manifests as the checks' resources: YAML files (several documents each, `kind: List`
  * included) and directories searched recursively for *.yaml / *.yml. SparkApplications,
- * ScheduledSparkApplications and PersistentVolumeClaims are kept; other kinds are counted only.
+ * ScheduledSparkApplications, PersistentVolumeClaims and PersistentVolumes (which storage a claim is on)
+ * are kept; other kinds are counted only.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { PVC_TYPE, SCHEDULED_SPARK_APPLICATION_TYPE, SPARK_APPLICATION_TYPE, type StackResource } from "../s3a/stack-checks";
+import { PV_TYPE, PVC_TYPE, SCHEDULED_SPARK_APPLICATION_TYPE, SPARK_APPLICATION_TYPE, type StackResource } from "../s3a/resources";
 
 /** Where a resource came from: file, document index, and its kind/namespace/name. */
 export interface ManifestSource {
@@ -31,6 +32,7 @@ const TYPES: Record<string, string> = {
     SparkApplication: SPARK_APPLICATION_TYPE,
     ScheduledSparkApplication: SCHEDULED_SPARK_APPLICATION_TYPE,
     PersistentVolumeClaim: PVC_TYPE,
+    PersistentVolume: PV_TYPE,
 };
 
 /** The name `-` stands for standard input (e.g. `helm template ... | s3a-committer-policies check -`). */
@@ -119,7 +121,7 @@ export function readManifests(args: readonly string[], cwd: string, stdin: () =>
             const kind = typeof obj.kind === "string" ? obj.kind : "";
             const type = TYPES[kind];
             const group = typeof obj.apiVersion === "string" ? obj.apiVersion.split("/")[0] : "";
-            if (!type || (kind !== "PersistentVolumeClaim" && group !== "sparkoperator.k8s.io")) {
+            if (!type || (!kind.startsWith("PersistentVolume") && group !== "sparkoperator.k8s.io")) {
                 otherDocuments++;
                 return;
             }

@@ -1,7 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { sparkPolicies } from "./spark-application";
 
-/** Every policy of the pack, in the order of the README (s3a/rules.ts). */
+/** Every policy of the pack, in the order of the registry (rules/index.ts). */
 export const policies: Policies = sparkPolicies;
 
 /** Re-exported for tools and tests outside the pack's own node_modules. */

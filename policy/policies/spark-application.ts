@@ -1,13 +1,15 @@
 /**
- * The rules (../s3a/rules) as Pulumi policies: a job rule becomes a resource policy on
- * SparkApplications and ScheduledSparkApplications, a stack rule a stack policy. Props are read
- * without @pulumi/policy's unknown-checking proxy, so a value unknown during preview leaves only
- * the checks that need it unchecked (and s3a-preview-coverage says which) instead of throwing.
+ * The rules (../rules) as Pulumi policies: a job rule becomes a resource policy on
+ * SparkApplications and ScheduledSparkApplications (a stack policy when it needs the stack's
+ * claims), a stack rule a stack policy. Props are read without @pulumi/policy's unknown-checking
+ * proxy, so a value unknown during preview leaves only the checks that need it unchecked (and
+ * s3a-preview-coverage says which) instead of throwing.
  */
 import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { RULES, appliesTo, type AppRule, type Rule, type StackRule } from "../s3a/rules";
-import { jobView } from "../s3a/job";
-import { SCHEDULED_SPARK_APPLICATION_TYPE, SPARK_APPLICATION_TYPE, applicationProps, type StackResource } from "../s3a/stack-checks";
+import { RULES } from "../rules";
+import type { JobRule, Rule } from "../rules/rule";
+import { jobFindings, ruleFindings } from "../s3a/run";
+import { isSparkJob, sparkJob, type StackResource } from "../s3a/resources";
 import { checkOptions, configSchema } from "./options";
 
 /**
@@ -19,38 +21,42 @@ export function unproxied<T>(props: T): T {
     return (target ?? props) as T;
 }
 
-function resourcePolicy(rule: AppRule): ResourceValidationPolicy {
+const optionsOf = (rule: Rule, getConfig: <T extends object>() => T) =>
+    checkOptions(rule.options.length ? getConfig<Record<string, unknown>>() : {});
+
+function resourcePolicy(rule: JobRule): ResourceValidationPolicy {
     return {
         name: rule.name,
         description: rule.description,
         enforcementLevel: rule.level,
         configSchema: configSchema(rule.options),
         validateResource: (args, reportViolation) => {
-            if (args.type !== SPARK_APPLICATION_TYPE && args.type !== SCHEDULED_SPARK_APPLICATION_TYPE) return;
-            const props = applicationProps({ type: args.type, urn: args.urn, name: args.name, props: unproxied(args.props) });
-            const view = jobView(props);
-            if (!appliesTo(rule, view)) return;
-            const opts = checkOptions(rule.options.length ? args.getConfig<Record<string, unknown>>() : {});
-            for (const v of rule.check(view, opts)) reportViolation(v.message);
+            if (!isSparkJob(args)) return;
+            const opts = optionsOf(rule, args.getConfig);
+            const job = sparkJob(
+                { type: args.type, urn: args.urn, name: args.name, props: unproxied(args.props) },
+                { imageHadoop: opts.imageHadoop },
+            );
+            for (const f of jobFindings(rule, job, opts, RULES)) reportViolation(f.message);
         },
     };
 }
 
-function stackPolicy(rule: StackRule): StackValidationPolicy {
+function stackPolicy(rule: Rule): StackValidationPolicy {
     return {
         name: rule.name,
         description: rule.description,
         enforcementLevel: rule.level,
         configSchema: configSchema(rule.options),
         validateStack: (args, reportViolation) => {
-            const opts = checkOptions(rule.options.length ? args.getConfig<Record<string, unknown>>() : {});
-            for (const v of rule.check(toStackResources(args.resources), opts)) reportViolation(v.message, v.urn);
+            const opts = optionsOf(rule, args.getConfig);
+            for (const f of ruleFindings(rule, toStackResources(args.resources), opts, RULES)) reportViolation(f.message, f.urn);
         },
     };
 }
 
 export function toPolicy(rule: Rule): Policy {
-    return rule.scope === "app" ? resourcePolicy(rule) : stackPolicy(rule);
+    return rule.kind === "job" && !rule.needsStack ? resourcePolicy(rule) : stackPolicy(rule);
 }
 
 /** Adapt the engine's resources to the checks' StackResource. */

@@ -67,12 +67,13 @@ export function asList<T>(x: unknown): T[] {
 export interface SparkApplicationLike {
     apiVersion?: string;
     kind?: string;
-    metadata?: { name?: string; namespace?: string };
+    metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
     spec?: {
         type?: string;
         sparkVersion?: string;
         image?: string;
         mainApplicationFile?: string;
+        mainClass?: string;
         arguments?: string[];
         sparkConf?: Record<string, string>;
         hadoopConf?: Record<string, string>;
@@ -218,14 +219,25 @@ export function isUnder(path: string, dir: string): boolean {
     return path === d || path.startsWith(d + "/") || d === "";
 }
 
-/** The strings of an app that can name data locations: main file, arguments, deps, conf values. */
+/** The strings of an app that can name data locations: main file, arguments, deps, conf values, driver and executor env. */
 function locationStrings(app: SparkApplicationLike, conf: Record<string, string>): unknown[] {
     const spec = asObject<NonNullable<SparkApplicationLike["spec"]>>(app.spec);
     const deps = asObject<NonNullable<NonNullable<SparkApplicationLike["spec"]>["deps"]>>(spec?.deps);
-    return [spec?.mainApplicationFile, ...asList(spec?.arguments), ...Object.values(conf), ...asList(deps?.jars), ...asList(deps?.files)];
+    const env = (["driver", "executor"] as const).flatMap((role) =>
+        asList<unknown>(asObject<PodSpecLike>(spec?.[role])?.env).map((e) => asObject<{ value?: unknown }>(e)?.value),
+    );
+    return [
+        spec?.mainApplicationFile,
+        ...asList(spec?.arguments),
+        ...Object.values(conf),
+        ...asList(deps?.jars),
+        ...asList(deps?.files),
+        ...asList(deps?.pyFiles),
+        ...env,
+    ];
 }
 
-/** Does the app use S3A: an s3a:// location in its main file, arguments, deps or conf, or fs.s3a.* settings? */
+/** Does the app use S3A: an s3a:// location in its main file, arguments, deps, conf or env, or fs.s3a.* settings? */
 export function mentionsS3A(app: SparkApplicationLike, conf: Record<string, string>): boolean {
     return (
         locationStrings(app, conf).some((s) => typeof s === "string" && s.includes("s3a://")) ||

@@ -10,12 +10,13 @@ import * as keyLists from "./hadoop-s3a-keys.json";
 import { compareVersions } from "./releases";
 
 /**
- * A Hadoop release whose fs.s3a.* option names the pack holds (hadoop-s3a-keys.json): 3.4.1 and
- * 3.3.6 as in shared/facts, 3.3.4 (Spark 3.5), 3.4.2 (Spark 4.1) and 3.5.0 (Spark 4.2) derived
- * the same way from the releases' sources (policy/tools/s3a-keys.ts).
+ * A Hadoop release whose fs.s3a.* option names the pack holds (hadoop-s3a-keys.json, derived from
+ * the releases' sources by policy/tools/s3a-keys.ts): the Hadoop of every covered Spark line
+ * (3.2.0: Spark 3.1; 3.3.1: 3.2; 3.3.2: 3.3; 3.3.4: 3.4 and 3.5; 3.4.1: 4.0; 3.4.2: 4.1; 3.5.0:
+ * 4.2), plus 3.3.6, the newest 3.3 release.
  */
-export type HadoopKeySet = "3.3.4" | "3.3.6" | "3.4.1" | "3.4.2" | "3.5.0";
-export const HADOOP_KEY_SETS: readonly HadoopKeySet[] = ["3.3.4", "3.3.6", "3.4.1", "3.4.2", "3.5.0"];
+export type HadoopKeySet = "3.2.0" | "3.3.1" | "3.3.2" | "3.3.4" | "3.3.6" | "3.4.1" | "3.4.2" | "3.5.0";
+export const HADOOP_KEY_SETS: readonly HadoopKeySet[] = ["3.2.0", "3.3.1", "3.3.2", "3.3.4", "3.3.6", "3.4.1", "3.4.2", "3.5.0"];
 
 /** The S3A committers. `file` is the classic rename committer, which is not one of them. */
 export const S3A_COMMITTERS = ["directory", "partitioned", "magic"] as const;
@@ -193,4 +194,17 @@ export function isAwsEndpoint(endpoint: string | undefined): boolean {
         .split(/[/:]/)[0]
         .toLowerCase();
     return host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn");
+}
+
+/**
+ * The key lists to accept a Hadoop version's keys from: its own list, else the nearest held
+ * lists on either side (a key of both neighbours' releases, or of either, may well be its key
+ * too: only what neither knows is reported).
+ */
+export function keySetsAround(hadoop: string): readonly HadoopKeySet[] {
+    const exact = HADOOP_KEY_SETS.find((k) => k === hadoop);
+    if (exact) return [exact];
+    const older = HADOOP_KEY_SETS.filter((k) => compareVersions(k, hadoop) < 0);
+    const newer = HADOOP_KEY_SETS.filter((k) => compareVersions(k, hadoop) > 0);
+    return [older[older.length - 1], newer[0]].filter((k): k is HadoopKeySet => k !== undefined);
 }

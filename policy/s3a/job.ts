@@ -16,7 +16,17 @@ import {
     readSparkApplication,
     type SparkApplicationLike,
 } from "./conf";
-import { compareVersions, lineOf, newestRelease, versionStanding, type SparkRelease, type VersionStanding } from "./releases";
+import {
+    compareVersions,
+    hadoopFactsOf,
+    lineOf,
+    newestRelease,
+    versionStanding,
+    type HadoopFacts,
+    type SparkRelease,
+    type VersionStanding,
+} from "./releases";
+import { imageHadoopOf } from "./options";
 
 /** A jar the job asks for: a Maven coordinate (packages) or a jar file/URL (jars). */
 export interface Artifact {
@@ -71,7 +81,8 @@ export function stockImage(image: string): { stock: boolean; version?: string; s
     const tag = colon > slash ? noDigest.slice(colon + 1) : "";
     const stock = repo === "spark" || /(^|\/)(apache\/spark(-py|-r)?|library\/spark)$/.test(repo);
     if (!stock) return { stock: false };
-    const m = /^(\d+\.\d+\.\d+)(?:-scala(2\.1\d))?/.exec(tag);
+    // apache/spark:4.0.4-scala2.13-java17-python3-ubuntu; the older apache/spark-py:v3.4.0
+    const m = /^v?(\d+\.\d+\.\d+)(?:-scala(2\.1\d))?/.exec(tag);
     return { stock: true, version: m?.[1], scala: m?.[2] };
 }
 
@@ -97,8 +108,12 @@ export interface JobView {
     /** Hadoop release to check fs.s3a.* names against, and whether that list is the exact release's. */
     readonly keySet: HadoopKeySet;
     readonly keySetExact: boolean;
-    /** The Hadoop version the job runs, when known. */
+    /** The Hadoop version the job runs, when known: the image's (policy option imageHadoop), else its Spark release's. */
     readonly hadoopVersion?: string;
+    /** Where hadoopVersion comes from. */
+    readonly hadoopFrom?: "release" | "image";
+    /** hadoop-aws and AWS SDK facts of hadoopVersion, when the pack holds them. */
+    readonly hadoopFacts?: HadoopFacts;
     /** spec.image, spec.driver.image, spec.executor.image (known ones). */
     readonly images: readonly string[];
     /** Were all image fields known? */
@@ -173,8 +188,14 @@ export function sparkDefaults(
     return { conf: out, defaulted };
 }
 
+/** What a policy's config tells the view (the rest of CheckOptions is for the checks). */
+export interface ViewOptions {
+    /** "<image prefix>=<Hadoop version>" entries (the imageHadoop option). */
+    readonly imageHadoop?: readonly string[];
+}
+
 /** Build the view of a SparkApplication (props as the engine or a manifest gives them). */
-export function jobView(raw: unknown): JobView {
+export function jobView(raw: unknown, options: ViewOptions = {}): JobView {
     const { app, unknown } = readSparkApplication(raw);
     const spec = asObject<NonNullable<SparkApplicationLike["spec"]>>(app.spec);
     const userConf = effectiveSparkConf(app);
@@ -235,12 +256,13 @@ export function jobView(raw: unknown): JobView {
     else if (release && stockImagesOnly) scala = release.defaultScala;
     else if (release && Object.keys(release.scala).length === 1) scala = Object.keys(release.scala)[0];
 
-    // Hadoop version and key list
-    let hadoopVersion: string | undefined = release?.hadoop;
+    // Hadoop version and key list: the image's, when the policy says which Hadoop it carries
+    const imageHadoop = images.map((i) => imageHadoopOf(i, options.imageHadoop)).find((h) => h !== undefined);
+    const hadoopVersion: string | undefined = imageHadoop ?? release?.hadoop;
+    const hadoopFrom = imageHadoop ? ("image" as const) : release ? ("release" as const) : undefined;
     let basis = hadoopVersion;
     if (!basis && standing?.kind === "newer") basis = newestRelease().hadoop;
     const { keySet, exact } = basis ? keySetForHadoop(basis) : { keySet: keySetForHadoop(newestRelease().hadoop).keySet, exact: false };
-    if (!release) hadoopVersion = undefined;
 
     // Spark's own defaults
     const cloudListed = artifacts.some((a) => a.base === "spark-hadoop-cloud");
@@ -262,6 +284,8 @@ export function jobView(raw: unknown): JobView {
         keySet,
         keySetExact: exact,
         hadoopVersion,
+        hadoopFrom,
+        hadoopFacts: hadoopVersion ? hadoopFactsOf(hadoopVersion) : undefined,
         images,
         imagesKnown,
         stockImagesOnly,

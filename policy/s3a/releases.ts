@@ -76,6 +76,11 @@ export function findRelease(version: string): SparkRelease | undefined {
     return r && h ? { ...r, hadoopFacts: h } : undefined;
 }
 
+/** hadoop-aws and SDK facts of a Hadoop version, when a covered Spark release is built with it. */
+export function hadoopFactsOf(hadoop: string): HadoopFacts | undefined {
+    return RELEASE_FACTS.hadoop[hadoop];
+}
+
 export function knownReleases(): readonly ReleaseFacts[] {
     return RELEASE_FACTS.releases;
 }

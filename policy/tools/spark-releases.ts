@@ -31,7 +31,7 @@ import {
 import type { HadoopFacts, ReleaseFacts, SparkReleaseFile } from "../s3a/releases";
 
 /** The oldest Spark line the pack covers. */
-export const MIN_LINE = "3.5";
+export const MIN_LINE = "3.1";
 export const SCALAS = ["2.12", "2.13"] as const;
 const SPARK = "org.apache.spark";
 const HADOOP = "org.apache.hadoop";

@@ -37,7 +37,7 @@ describe("Hadoop fs.s3a key names", () => {
                         endpoint,
                         committer,
                         conflictMode: "append",
-                        sparkVersion: row.spark,
+                        runtime: row,
                         packages: true,
                         staging: { volumeName: "staging", claimName: "c", mountPath: "/staging" },
                         buffer: { volumeName: "b", mountPath: "/b", sizeLimit: "1Gi" },

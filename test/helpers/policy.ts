@@ -7,7 +7,7 @@
  * during preview"), so a test can tell a checked value from a skipped policy.
  */
 import { policies, type Policy, type ResourceValidationPolicy, type StackValidationPolicy } from "../../policy/policies";
-import type { StackResource } from "../../policy/s3a/stack-checks";
+import type { StackResource } from "../../policy/s3a/resources";
 import type { MockResource } from "./stack";
 
 // @pulumi/policy's proxy module (its types are internal): the pack's own copy, as the engine loads it.

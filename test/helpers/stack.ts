@@ -54,6 +54,9 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             return { arn: `arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-${name}` };
         case "aws:iam/user:User":
             return { name: inputs.name ?? name, arn: `arn:aws:iam::123456789012:user/${name}` };
+        case "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication":
+            // What the controller writes once it parsed the schedule (v2.5.2: ScheduleStateScheduled).
+            return { metadata: inputs.metadata, status: inputs.spec?.suspend ? {} : { scheduleState: "Scheduled" } };
         case "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication":
             // What the operator reports once the app ended (pulumi.com/waitFor matched).
             return {
@@ -82,7 +85,7 @@ export interface ProgramRun {
  * registerResourceHook/registerErrorHook, so a hook's registration would never settle. Accept registrations (hooks never fire under mocks:
  * only the engine runs them; the e2e tests cover that).
  */
-function allowResourceHooks(): void {
+export function allowResourceHooks(): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, unknown> | undefined;
     for (const method of ["registerResourceHook", "registerErrorHook"]) {
         if (monitor && typeof monitor[method] !== "function") {
@@ -98,11 +101,42 @@ export async function runProgram(
     stack: string,
     overrides: Record<string, unknown> = {},
     secretKeys: string[] = [],
-    opts: { settleMs?: number; configFile?: string } = {},
+    opts: RunOptions & { configFile?: string } = {},
 ): Promise<ProgramRun> {
-    const resources: MockResource[] = [];
     // The preview-time read of the staging storage class needs a cluster: off unless a test asks.
     const config = stackConfig(stack, { "spark-s3:stagingStorageClassCheck": false, ...overrides }, opts.configFile);
+    return runMocked(
+        stack,
+        config,
+        secretKeys,
+        () => {
+            const entry = require.resolve(path.join(ROOT, "index.ts"));
+            delete require.cache[entry];
+            return require(entry) as Record<string, unknown>;
+        },
+        opts,
+    );
+}
+
+export interface RunOptions {
+    settleMs?: number;
+    /** Run as a preview (dry run). */
+    preview?: boolean;
+    timeoutMs?: number;
+}
+
+/**
+ * Run a program (a function that creates resources and returns its outputs) under the strict
+ * mocks, with `config` as the stack's config (namespace:key -> value).
+ */
+export async function runMocked(
+    stack: string,
+    config: Record<string, string>,
+    secretKeys: string[],
+    program: () => Record<string, unknown>,
+    opts: RunOptions = {},
+): Promise<ProgramRun> {
+    const resources: MockResource[] = [];
     pulumi.runtime.setAllConfig(config, secretKeys);
     await pulumi.runtime.setMocks(
         {
@@ -152,12 +186,10 @@ export async function runProgram(
         },
         "spark-s3",
         stack,
-        false,
+        opts.preview ?? false,
     );
     allowResourceHooks();
-    const entry = require.resolve(path.join(ROOT, "index.ts"));
-    delete require.cache[entry];
-    const mod = require(entry) as Record<string, unknown>;
+    const mod = program();
     const outputs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(mod)) outputs[k] = v;
     // Let registrations and applies settle; an error inside an apply would leave an output
@@ -170,8 +202,13 @@ export async function runProgram(
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise((_, reject) => {
         timer = setTimeout(
-            () => reject(new Error(`stack ${stack}: outputs did not resolve within 10 s (an error inside an apply?)`)),
-            10_000,
+            () =>
+                reject(
+                    new Error(
+                        `stack ${stack}: outputs did not resolve within ${(opts.timeoutMs ?? 10_000) / 1000} s (an error inside an apply?)`,
+                    ),
+                ),
+            opts.timeoutMs ?? 10_000,
         );
     });
     try {

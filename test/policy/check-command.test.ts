@@ -11,7 +11,7 @@ import * as path from "path";
 import { main, resolveConfig, runRules, type Finding } from "../../policy/cli/check";
 import { readManifests } from "../../policy/cli/manifests";
 import { POLICY } from "../../policy/s3a/checks";
-import { RULES } from "../../policy/s3a/rules";
+import { RULES } from "../../policy/rules";
 import { runPack } from "../helpers/policy";
 import { ROOT } from "../helpers/paths";
 
@@ -175,13 +175,17 @@ describe("s3a-committer-policies check", () => {
         assert.throws(() => resolveConfig({ "no-such-policy": {} }), /not a policy of this pack/);
         assert.throws(() => resolveConfig({ "s3a-tls-required": { enforcementLevel: "loud" } }), /not one of/);
         assert.throws(() => resolveConfig({ "s3a-tls-required": { insecureEndpoints: "x" } }), /list of strings/);
+        assert.throws(
+            () => resolveConfig({ "s3a-known-keys": { imageHadoop: ["registry.example.com/spark:3.4.1"] } }),
+            /s3a-known-keys\.imageHadoop: "registry.example.com\/spark:3.4.1" is not of the form the option takes, e.g. "public.ecr.aws\/data-on-eks\/spark:3.5.3-scala2.12-java17-python3-ubuntu=3.4.1"/,
+        );
         const help = run("--help");
         assert.equal(help.code, 0);
         assert.match(help.out, /^Usage: s3a-committer-policies check/);
     });
 
     it("reports the same findings as the Pulumi policies on the same resources", () => {
-        const set = readManifests([`${FIX}/manifests`, `${FIX}/bad`], ROOT);
+        const set = readManifests([`${FIX}/manifests`, `${FIX}/bad`, `${FIX}/real`], ROOT);
         const config = { [POLICY.jars]: { trustedImages: ["registry.example.com/platform/spark:"] } };
         const cli = runRules(set.resources, resolveConfig(config))
             .map((f) => `${f.urn} ${f.rule.name} ${f.level} ${f.message}`)

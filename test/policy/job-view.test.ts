@@ -5,8 +5,9 @@
 import { strict as assert } from "assert";
 import { UNKNOWN, readSparkApplication } from "../../policy/s3a/conf";
 import { jobView, parseCoordinate, parseJar, sparkDefaults, stockImage } from "../../policy/s3a/job";
-import { readersOf } from "../../policy/s3a/rules";
-import { outputLocations } from "../../policy/s3a/stack-checks";
+import { readersOf } from "../../policy/rules/preview-coverage";
+import { RULES } from "../../policy/rules";
+import { jobLocations } from "../../policy/s3a/locations";
 import { POLICY, checkSparkConf } from "../../policy/s3a/checks";
 import { UNKNOWN_STRING } from "../helpers/policy";
 
@@ -67,14 +68,41 @@ describe("job view helpers", () => {
         ]);
     });
 
-    it("output locations: after an output-like flag or in an output-like app conf key, never inputs", () => {
+    it("locations and their roles: output-like flags and conf keys, inputs, positional paths by their words", () => {
         const view = jobView({
             spec: {
-                arguments: ["--input", "s3a://b/raw", "--output", "s3a://b/out/", "--target=s3a://b/t", "--rejects", "s3a://b/rej"],
-                sparkConf: { "spark.myjob.outputPath": "s3a://b/conf-out", "spark.myjob.source": "s3a://b/src" },
+                arguments: [
+                    "--input",
+                    "s3a://b/raw",
+                    "--output",
+                    "s3a://b/out/",
+                    "--target=s3a://b/t",
+                    "--rejects",
+                    "s3a://b/rej",
+                    "--timeout",
+                    "30",
+                    "s3a://b/x/output/",
+                ],
+                sparkConf: {
+                    "spark.myjob.outputPath": "s3a://b/conf-out",
+                    "spark.myjob.source": "s3a://b/src",
+                    "spark.eventLog.dir": "s3a://b/logs",
+                },
             },
         });
-        assert.deepEqual(outputLocations(view).sort(), ["s3a://b/conf-out", "s3a://b/out", "s3a://b/t"]);
+        const roles = jobLocations(view.app, view.conf)
+            .locations.map((l) => `${l.role} ${l.uri}`)
+            .sort();
+        assert.deepEqual(roles, [
+            "eventLog s3a://b/logs",
+            "input s3a://b/raw",
+            "input s3a://b/src",
+            "output s3a://b/conf-out",
+            "output s3a://b/out",
+            "output s3a://b/t",
+            "output s3a://b/x/output",
+            "unknown s3a://b/rej",
+        ]);
     });
 
     it("unknown values become UNKNOWN with their paths; checks do not read them as unset", () => {
@@ -87,9 +115,15 @@ describe("job view helpers", () => {
         });
         assert.deepEqual(unknown, ["spec.sparkVersion", 'spec.sparkConf["spark.hadoop.fs.s3a.endpoint"]', "spec.arguments[1]"]);
         assert.equal(app.spec?.sparkVersion, UNKNOWN);
-        assert.deepEqual(readersOf("spec.arguments[1]"), [POLICY.concurrentWriters]);
-        assert.deepEqual(readersOf('spec.hadoopConf["fs.s3a.bucket.x.y.endpoint"]'), [POLICY.tls, POLICY.thirdParty]);
-        assert.deepEqual(readersOf('spec.sparkConf["spark.app.name"]'), []);
+        assert.deepEqual(readersOf("spec.arguments[1]", RULES), [
+            POLICY.committer,
+            POLICY.staging,
+            POLICY.consistency,
+            "s3a-committer-scheme",
+            POLICY.concurrentWriters,
+        ]);
+        assert.deepEqual(readersOf('spec.hadoopConf["fs.s3a.bucket.x.y.endpoint"]', RULES), [POLICY.tls, POLICY.thirdParty]);
+        assert.deepEqual(readersOf('spec.sparkConf["spark.app.name"]', RULES), []);
     });
 
     it("checkSparkConf (the program's stack-config validation) keeps its six conf-only policies", () => {

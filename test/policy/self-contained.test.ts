@@ -31,7 +31,7 @@ describe("policy pack is self-contained", () => {
         // Maintainer tools and the checkout fallback of bin.js may use devDependencies (typescript, ts-node).
         const devOk = (f: string) => f.includes(`${path.sep}tools${path.sep}`) || f.endsWith(`${path.sep}bin.js`);
         for (const f of files) {
-            for (const m of fs.readFileSync(f, "utf8").matchAll(/(?:from|require\()\s*["']([^"']+)["']/g)) {
+            for (const m of fs.readFileSync(f, "utf8").matchAll(/(?:\bfrom\s+|\brequire\()\s*["']([^"']+)["']/g)) {
                 const spec = m[1];
                 if (spec.startsWith(".")) {
                     const target = path.resolve(path.dirname(f), spec);

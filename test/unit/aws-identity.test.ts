@@ -46,24 +46,24 @@ function assertNoKeyAnywhere(run: ProgramRun) {
 describe("AWS workload identity (awsAuth)", () => {
     it("podIdentity (dev's default): a role only the EKS Pod Identity service assumes, associated with the Spark service account", async () => {
         const run = await runProgram("dev");
-        const role = run.one("aws:iam/role:Role", "store-spark-role").inputs;
+        const role = run.one("aws:iam/role:Role", "spark-store-spark-role").inputs;
         assert.deepEqual(JSON.parse(role.assumeRolePolicy), podIdentityTrustPolicy());
         assert.deepEqual(podIdentityTrustPolicy().Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
         assert.deepEqual(podIdentityTrustPolicy().Statement[0].Action, ["sts:AssumeRole", "sts:TagSession"]);
-        const assoc = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "store-spark").inputs;
+        const assoc = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "spark-store-spark").inputs;
         assert.deepEqual([assoc.clusterName, assoc.namespace, assoc.serviceAccount], ["spark-dev", "spark-jobs", "spark"]);
         assert.equal(provider(run), "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider");
         const app = run.one(APP).inputs;
         assert.equal(app.spec.driver.serviceAccount, "spark");
         assert.equal(app.spec.executor.serviceAccount, "spark", "executors read S3 with the same identity");
-        assert.equal(run.one("kubernetes:core/v1:ServiceAccount", "spark-spark-sa").inputs.metadata.annotations, undefined);
+        assert.equal(run.one("kubernetes:core/v1:ServiceAccount", "spark-operator-spark-sa").inputs.metadata.annotations, undefined);
         assertNoKeyAnywhere(run);
         assert.ok(await value<string>(run.outputs.sparkRoleArn));
     });
 
     it("irsa: the role trusts only the cluster's OIDC issuer, for STS, for system:serviceaccount:<ns>:<sa>; the service account names the role", async () => {
         const run = await runProgram("dev", { "spark-s3:awsAuth": "irsa" });
-        const trust = JSON.parse(run.one("aws:iam/role:Role", "store-spark-role").inputs.assumeRolePolicy);
+        const trust = JSON.parse(run.one("aws:iam/role:Role", "spark-store-spark-role").inputs.assumeRolePolicy);
         const issuer = "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789";
         assert.deepEqual(trust, irsaTrustPolicy("123456789012", `https://${issuer}`, "spark-jobs", "spark"));
         const st = trust.Statement[0];
@@ -74,7 +74,7 @@ describe("AWS workload identity (awsAuth)", () => {
             [`${issuer}:sub`]: "system:serviceaccount:spark-jobs:spark",
         });
         assert.equal(run.byType("aws:eks/podIdentityAssociation:PodIdentityAssociation").length, 0);
-        const sa = run.one("kubernetes:core/v1:ServiceAccount", "spark-spark-sa").inputs;
+        const sa = run.one("kubernetes:core/v1:ServiceAccount", "spark-operator-spark-sa").inputs;
         assert.match(sa.metadata.annotations["eks.amazonaws.com/role-arn"], /store-spark-role/);
         assert.equal(provider(run), "software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider");
         assertNoKeyAnywhere(run);
@@ -93,9 +93,9 @@ describe("AWS workload identity (awsAuth)", () => {
         const run = await runProgram("dev", { "spark-s3:awsAuth": "accessKey" });
         assert.deepEqual(
             run.byType("aws:iam/accessKey:AccessKey").map((k) => k.name),
-            ["store-spark-key", "store-history-key"],
+            ["spark-store-spark-key", "spark-store-history-key"],
         );
-        assert.equal(run.byType("aws:iam/role:Role").filter((r) => r.name === "store-spark-role").length, 0);
+        assert.equal(run.byType("aws:iam/role:Role").filter((r) => r.name === "spark-store-spark-role").length, 0);
         assert.equal(provider(run), "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider");
         const upload = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("doglover-seed"))!.inputs.spec.template.spec
             .containers[0];

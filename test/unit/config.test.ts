@@ -3,19 +3,25 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, parseChartSource, parseStackConfig, type RawConfig } from "../../components/config";
+import { ConfigError, parseStackConfig, type RawConfig } from "../../components/config";
 import { mirrored, parseImage } from "../../components/images";
+import type { AwsSettings } from "../../components/object-store/aws/config";
+import type { FlashBladeSettings } from "../../components/object-store/flashblade/config";
+import { parseChartSource } from "../../components/operator";
+import { DOGLOVER } from "../../jobs/doglover/config";
 import { sharedFile } from "../helpers/paths";
 import { stackConfig } from "../helpers/stack";
 
 function raw(stack: string, overrides: Record<string, unknown> = {}): RawConfig {
-    const c = stackConfig(stack, overrides);
-    return (key) => c[key.includes(":") ? key : `spark-s3:${key}`];
+    return stackConfig(stack, overrides);
 }
+
+const parse = (stack: string, overrides: Record<string, unknown> = {}) =>
+    parseStackConfig(raw(stack, overrides), stack, { doglover: DOGLOVER });
 
 function problems(stack: string, overrides: Record<string, unknown>): string {
     try {
-        parseStackConfig(raw(stack, overrides), stack);
+        parse(stack, overrides);
     } catch (e) {
         assert.ok(e instanceof ConfigError, String(e));
         return e.message;
@@ -25,23 +31,25 @@ function problems(stack: string, overrides: Record<string, unknown>): string {
 
 describe("stack config", () => {
     it("parses the three stack files into typed values", () => {
-        const local = parseStackConfig(raw("local"), "local");
-        assert.equal(local.objectStore, "minio");
-        assert.equal(local.spark.executorInstances, 1);
-        assert.equal(local.spark.waitForCompletion, true);
+        const local = parse("local").platform;
+        assert.equal(local.store.kind, "minio");
+        assert.equal(local.jobDefaults.executorInstances, 1);
+        assert.equal(local.jobDefaults.waitForCompletion, true);
         assert.equal(local.staging.hostPath, "/tmp/spark-s3-staging");
-        const dev = parseStackConfig(raw("dev"), "dev");
-        assert.equal(dev.objectStore, "aws");
-        assert.equal(dev.aws.region, "eu-west-1");
-        assert.deepEqual([dev.aws.auth, dev.aws.efs, dev.aws.eksClusterName], ["podIdentity", "create", "spark-dev"]);
+        assert.equal(local.spark.runtime.spark, "4.0.4", "the version is its matrix row");
+        const dev = parse("dev").platform;
+        assert.equal(dev.store.kind, "aws");
+        const aws = dev.storeConfig as AwsSettings;
+        assert.equal(aws.region, "eu-west-1");
+        assert.deepEqual([aws.auth, aws.efs, aws.eksClusterName], ["podIdentity", "create", "spark-dev"]);
         assert.equal(dev.spark.committer, "magic");
-        const fb = parseStackConfig(raw("flashblade"), "flashblade");
+        const fb = parse("flashblade", { "spark-s3:flashbladeApiToken": "t0ken" }).platform;
         assert.equal(fb.staging.storageClass, "px-fb-direct-access-nfsv4");
-        assert.equal(fb.flashblade.dataUrl, "https://10.21.200.10");
+        assert.equal((fb.storeConfig as FlashBladeSettings).dataUrl, "https://10.21.200.10");
     });
 
     it("derives a bucket name for minio when none is set", () => {
-        assert.equal(parseStackConfig(raw("local", { "spark-s3:bucketName": "" }), "local").bucketName, "spark-s3-local");
+        assert.equal(parse("local", { "spark-s3:bucketName": "" }).platform.store.bucketName, "spark-s3-local");
     });
 
     const cases: [string, string, Record<string, unknown>, RegExp][] = [
@@ -52,10 +60,22 @@ describe("stack config", () => {
             /spark-s3:bucketName: is required for objectStore aws.*Valid example: spark-s3:bucketName: acme-spark-dev-data/,
         ],
         [
-            "a key whose default was removed",
+            "a misspelled key, with the key it is close to and that key's example",
             "local",
-            { "spark-s3:committer": undefined },
-            /spark-s3:committer: is required but not set.*Valid example: spark-s3:committer: directory/,
+            { "spark-s3:comitter": "magic" },
+            /spark-s3:comitter: is not a key of this program \(did you mean "committer"\?\); every key is listed in docs\/configuration.md. Valid example: spark-s3:committer: directory/,
+        ],
+        [
+            "a key that lost its plural",
+            "local",
+            { "spark-s3:executorInstance": 3 },
+            /spark-s3:executorInstance: is not a key of this program \(did you mean "executorInstances"\?\)/,
+        ],
+        [
+            "a key far from every known one",
+            "local",
+            { "spark-s3:bananas": "yes" },
+            /spark-s3:bananas: is not a key of this program; every key is listed in docs\/configuration.md/,
         ],
         [
             "a wrong type",
@@ -232,11 +252,8 @@ describe("stack config", () => {
     });
 
     it("accepts a harmless override", () => {
-        const cfg = parseStackConfig(
-            raw("local", { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.threads.max=128", "spark.sql.shuffle.partitions=64"] }),
-            "local",
-        );
-        assert.deepEqual(cfg.spark.confOverrides, { "spark.hadoop.fs.s3a.threads.max": "128", "spark.sql.shuffle.partitions": "64" });
+        const cfg = parse("local", { "spark-s3:sparkConf": ["spark.hadoop.fs.s3a.threads.max=128", "spark.sql.shuffle.partitions=64"] });
+        assert.deepEqual(cfg.platform.spark.conf, { "spark.hadoop.fs.s3a.threads.max": "128", "spark.sql.shuffle.partitions": "64" });
     });
 
     it("reads the chart source: repository, OCI, the released chart on disk; refuses another chart version", () => {

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EVENT_LOG_READER_POLICIES } from "../../components/object-store/flashblade";
-import { HISTORY_PORT, METRICS_PATHS, eventLogReaderPolicy, historyConf, propertiesFile } from "../../components/history-server";
+import { HISTORY_PORT, METRICS_PATHS, eventLogReaderPolicy, historyConf, propertiesFile } from "../../components/observability";
 import { selfSignedCert } from "../helpers/fake-flashblade";
 import { evaluate, type PolicyDocument, type Request } from "../helpers/iam";
 import { promiseOf, runProgram, type ProgramRun } from "../helpers/stack";
@@ -51,7 +51,7 @@ describe("observability: event logs, metrics, History Server", () => {
                 assert.equal(conf["spark.eventLog.dir"], dir);
                 assert.equal(conf["spark.eventLog.compress"], "true");
                 assert.equal(conf["spark.eventLog.rolling.enabled"], "true");
-                // Hadoop 3.3 would delete the seed's directory marker with the first log (see eventLogConf).
+                // Hadoop 3.3 would delete the event-log Job's directory marker with the first log (see eventLogConf).
                 assert.equal(conf["spark.hadoop.fs.s3a.directory.marker.retention"], "keep");
                 assert.equal(conf["spark.ui.prometheus.enabled"], "true");
                 assert.equal(conf["spark.metrics.conf.*.sink.prometheusServlet.class"], "org.apache.spark.metrics.sink.PrometheusServlet");
@@ -59,9 +59,10 @@ describe("observability: event logs, metrics, History Server", () => {
                 assert.equal(conf["spark.kubernetes.driver.annotation.prometheus.io/path"], METRICS_PATHS.driver);
             });
 
-            it("the seed Job creates the event log directory marker with Spark's key or identity", () => {
-                const seed = run.byType("kubernetes:batch/v1:Job").find((j) => j.name.includes("doglover-seed"))!;
-                const upload = seed.inputs.spec.template.spec.containers[0];
+            it("the platform's event-log Job creates the directory marker with Spark's key or identity, before the History Server", () => {
+                const job = run.one("kubernetes:batch/v1:Job", "event-log-dir");
+                const upload = job.inputs.spec.template.spec.containers[0];
+                assert.equal(job.inputs.spec.template.spec.serviceAccountName, "spark");
                 const env = Object.fromEntries(upload.env.map((e: any) => [e.name, e.value]));
                 assert.equal(`s3a://${env.EVENTS_KEY}`, `${dir}/`);
                 assert.match(
@@ -109,12 +110,12 @@ describe("observability: event logs, metrics, History Server", () => {
                 if (stack === "dev" && !Object.keys(overrides).length) {
                     // podIdentity: its own role, associated with its own service account.
                     assert.deepEqual(secretRefs, []);
-                    const assoc = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "store-history").inputs;
+                    const assoc = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "spark-store-history").inputs;
                     assert.equal(assoc.serviceAccount, "spark-history");
                     assert.equal(server(run).spec.template.spec.serviceAccountName, "spark-history");
                 } else {
                     assert.deepEqual(new Set(secretRefs), new Set(["spark-history-s3-credentials"]));
-                    const secret = run.one("kubernetes:core/v1:Secret", "history-s3-credentials");
+                    const secret = run.one("kubernetes:core/v1:Secret", "spark-history-credentials");
                     assert.equal(secret.inputs.metadata.name, "spark-history-s3-credentials");
                 }
                 const cleaner = historyDefaults(run)["spark.history.fs.cleaner.enabled"];
@@ -127,7 +128,7 @@ describe("observability: event logs, metrics, History Server", () => {
 
     it("FlashBlade: the History Server's user gets the read-only built-in policies", async () => {
         const run = await runProgram("flashblade", { "spark-s3:flashbladeApiToken": TOKEN }, ["spark-s3:flashbladeApiToken"]);
-        const user = run.one("pulumi-nodejs:dynamic:Resource", "store-history-user").inputs;
+        const user = run.one("pulumi-nodejs:dynamic:Resource", "spark-store-history-user").inputs;
         assert.equal(user.name, "spark/spark-history");
         assert.deepEqual(user.policies, EVENT_LOG_READER_POLICIES);
         assert.ok(!user.policies.some((p: string) => /write|delete|full/.test(p)));

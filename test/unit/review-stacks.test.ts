@@ -4,7 +4,8 @@
  * operator, and creates nothing that another pull request could collide with.
  */
 import { strict as assert } from "assert";
-import { fitDnsLabel, expandStack } from "../../components/config";
+import { fitDnsLabel } from "../../components/config/checks";
+import { expandStack } from "../../components/config/reader";
 import * as fs from "fs";
 import * as path from "path";
 import { fired, firedMandatory, fromMocks, runPack } from "../helpers/policy";
@@ -38,13 +39,13 @@ describe("review stacks (Pulumi.pr.yaml)", () => {
     });
 
     it("gets its own IAM role through EKS Pod Identity (no key), scoped to its own prefix, and dev's EFS class", () => {
-        const assoc = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "store-spark").inputs;
+        const assoc = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "spark-store-spark").inputs;
         assert.deepEqual([assoc.clusterName, assoc.namespace, assoc.serviceAccount], ["spark-dev", `spark-${REVIEW}`, "spark"]);
         assert.equal(run.byType("aws:iam/accessKey:AccessKey").length, 0);
         assert.equal(run.byType("aws:efs/fileSystem:FileSystem").length, 0, "no file system per pull request");
         const claim = run.byType("kubernetes:core/v1:PersistentVolumeClaim")[0].inputs;
         assert.equal(claim.spec.storageClassName, "spark-s3-efs-dev");
-        const doc = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy", "store-spark").inputs.policy);
+        const doc = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy", "spark-store-spark").inputs.policy);
         const objects = doc.Statement.find((s: any) => s.Sid === "ReadWriteCommitObjects").Resource;
         assert.deepEqual(objects, [
             `arn:aws:s3:::acme-spark-s3-dev-data/review/${REVIEW}`,

@@ -1,5 +1,6 @@
 /** The S3A profile per committer and per store, exactly as DESIGN.md section 4 says. */
 import { strict as assert } from "assert";
+import { sparkRuntime } from "../../policy/s3a/versions";
 import { S3A_COMMITTERS } from "../../policy/s3a/facts";
 import { s3aSparkConf, sparkConfFor, type EndpointFacts } from "../../components/s3a-profile";
 
@@ -20,7 +21,7 @@ describe("S3A profile", () => {
                     endpoint,
                     committer,
                     conflictMode: "append",
-                    sparkVersion: "4.0.4",
+                    runtime: sparkRuntime("4.0.4"),
                     staging,
                     buffer,
                     credentials,
@@ -64,7 +65,7 @@ describe("S3A profile", () => {
             endpoint: STORES.minio,
             committer: "directory",
             conflictMode: "fail",
-            sparkVersion: "3.5.7",
+            runtime: sparkRuntime("3.5.7"),
             staging,
             buffer,
             credentials,
@@ -83,7 +84,7 @@ describe("S3A profile", () => {
             endpoint: STORES.aws,
             committer: "directory",
             conflictMode: "append",
-            sparkVersion: "4.0.4",
+            runtime: sparkRuntime("4.0.4"),
             staging,
             buffer,
             credentials,
@@ -99,7 +100,7 @@ describe("S3A profile", () => {
             endpoint: STORES.minio,
             committer: "partitioned",
             conflictMode: "replace",
-            sparkVersion: "4.0.4",
+            runtime: sparkRuntime("4.0.4"),
             stagingMountPath: "/tmp/x/",
             bufferDir: "/tmp/local-buffer",
         });
@@ -107,19 +108,8 @@ describe("S3A profile", () => {
         assert.equal(c["spark.hadoop.fs.s3a.buffer.dir"], "/tmp/local-buffer");
     });
 
-    it("refuses a Spark version outside the matrix", () => {
-        assert.throws(
-            () =>
-                s3aSparkConf({
-                    endpoint: STORES.aws,
-                    committer: "magic",
-                    conflictMode: "append",
-                    sparkVersion: "3.4.0",
-                    stagingMountPath: "/s",
-                    bufferDir: "/b",
-                }),
-            /Spark 3.4.0 is not in the version matrix; supported: 4.0.4, 3.5.7/,
-        );
+    it("takes the Spark version as its matrix row, resolved once (a version outside the matrix fails there)", () => {
+        assert.throws(() => sparkRuntime("3.4.0"), /Spark 3.4.0 is not in the version matrix; supported: 4.0.4, 3.5.7/);
     });
 });
 

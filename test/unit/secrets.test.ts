@@ -9,9 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { holdsSecret, runProgram, type ProgramRun } from "../helpers/stack";
 
 /** Mock values of the secret keys (local: random passwords; dev: the IAM key's secret). */
-const KEY_MATERIAL = [/fake-store-spark-secret-key/, /fake-store-root-password/, /fake-secret-for-/];
+const KEY_MATERIAL = [/fake-spark-store-spark-secret-key/, /fake-spark-store-root-password/, /fake-secret-for-/];
 /** Mock values of the access key ids (local: a random string cut to 20 characters; dev: the IAM key's id). */
-const KEY_IDS = [/fake-store-spark-acc/, /TESTKEYID0000000001/];
+const KEY_IDS = [/fake-spark-store-spa/, /TESTKEYID0000000001/];
 
 async function isSecret(o: unknown): Promise<boolean> {
     return pulumi.Output.isInstance(o) && (await pulumi.isSecret(o as pulumi.Output<unknown>));

@@ -10,11 +10,11 @@ import {
     sparkApplicationManifest,
     sparkApplicationName,
     stateOf,
-    type SparkJobArgs,
+    type SparkAppArgs,
 } from "../../components/spark-job";
 import { sparkRuntime } from "../../policy/s3a/versions";
 
-const base: SparkJobArgs = {
+const base: SparkAppArgs = {
     appName: "doglover-dev",
     namespace: "spark-jobs",
     serviceAccount: "spark",

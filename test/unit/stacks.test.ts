@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { sparkConfFor } from "../../components/s3a-profile";
+import { sparkRuntime } from "../../policy/s3a/versions";
 import { selfSignedCert } from "../helpers/fake-flashblade";
 import { sharedFile } from "../helpers/paths";
 import { holdsSecret, runProgram, type ProgramRun } from "../helpers/stack";
@@ -48,7 +49,7 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
             .map((n) => n.inputs.metadata.name)
             .sort();
         assert.deepEqual(names, ["minio", "spark-jobs", "spark-operator"]);
-        const sa = run.one("kubernetes:core/v1:ServiceAccount", "spark-spark-sa").inputs;
+        const sa = run.one("kubernetes:core/v1:ServiceAccount", "spark-operator-spark-sa").inputs;
         assert.deepEqual([sa.metadata.name, sa.metadata.namespace], ["spark", "spark-jobs"]);
         const role = run.one("kubernetes:rbac.authorization.k8s.io/v1:Role").inputs;
         assert.ok(role.rules[0].resources.includes("pods") && role.rules[0].verbs.includes("create"));
@@ -108,7 +109,7 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
 
     it("bounds every helper Job and keeps it when finished (no TTL: refresh must not re-run it)", async () => {
         const jobs = run.byType("kubernetes:batch/v1:Job");
-        assert.equal(jobs.length, 3, jobs.map((j) => j.name).join(", "));
+        assert.equal(jobs.length, 4, jobs.map((j) => j.name).join(", "));
         for (const j of jobs) {
             assert.equal(j.inputs.spec.activeDeadlineSeconds, 600, j.name);
             assert.equal(j.inputs.spec.backoffLimit, 2, j.name);
@@ -118,7 +119,7 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
         const short = await runProgram("local", { "spark-s3:setupJobTimeoutMinutes": 1 });
         assert.deepEqual(
             short.byType("kubernetes:batch/v1:Job").map((j) => j.inputs.spec.activeDeadlineSeconds),
-            [60, 60, 60],
+            [60, 60, 60, 60],
         );
     });
 
@@ -167,7 +168,7 @@ describe("stack local (kind/minikube + in-cluster MinIO)", () => {
 
     it("mounts the job ConfigMap through the driver pod template and seeds sample data through the credentials secret", () => {
         const app = sparkApp(run);
-        const cm = run.one("kubernetes:core/v1:ConfigMap", "doglover-code");
+        const cm = run.one("kubernetes:core/v1:ConfigMap", "doglover-job-code");
         assert.equal(app.spec.driver.configMaps, undefined, "the webhook's configMaps field is not used");
         assert.deepEqual(app.spec.driver.template.spec.volumes, [{ name: "job-files", configMap: { name: cm.state.metadata.name } }]);
         assert.deepEqual(app.spec.driver.template.spec.containers[0].volumeMounts, [
@@ -216,7 +217,7 @@ describe("stack dev (AWS S3 + IAM on EKS)", () => {
     });
 
     it("gives Spark's pods an IAM role with a least-privilege policy: no s3:*, no * resource", () => {
-        const doc = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy", "store-spark").inputs.policy);
+        const doc = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy", "spark-store-spark").inputs.policy);
         const actions = doc.Statement.flatMap((s: any) => s.Action);
         const resources = doc.Statement.flatMap((s: any) => s.Resource);
         assert.ok(!actions.some((a: string) => a === "s3:*" || a === "*"), actions.join(","));
@@ -276,12 +277,19 @@ describe("stack flashblade (FlashBlade S3 + Portworx NFS)", () => {
             .byType(DYNAMIC)
             .map((r) => r.name)
             .sort();
-        assert.deepEqual(dyn, ["store-account", "store-bucket", "store-history-key", "store-history-user", "store-key", "store-user"]);
-        const user = run.one(DYNAMIC, "store-user").inputs;
+        assert.deepEqual(dyn, [
+            "spark-store-account",
+            "spark-store-bucket",
+            "spark-store-history-key",
+            "spark-store-history-user",
+            "spark-store-key",
+            "spark-store-user",
+        ]);
+        const user = run.one(DYNAMIC, "spark-store-user").inputs;
         assert.equal(user.name, "spark/spark");
         assert.equal(user.fullAccess, false);
         assert.ok(!user.policies.includes("pure:policy/full-access"));
-        const bucket = run.one(DYNAMIC, "store-bucket").inputs;
+        const bucket = run.one(DYNAMIC, "spark-store-bucket").inputs;
         assert.deepEqual([bucket.name, bucket.account, bucket.eradicateOnDelete], ["spark-doglover", "spark", false]);
     });
 
@@ -308,7 +316,10 @@ describe("stack flashblade (FlashBlade S3 + Portworx NFS)", () => {
     });
 
     it("fails at preview without the API token, naming the key", async () => {
-        await assert.rejects(runProgram("flashblade"), /Missing required configuration variable 'spark-s3:flashbladeApiToken'/);
+        await assert.rejects(
+            runProgram("flashblade"),
+            /spark-s3:flashbladeApiToken: is required for objectStore flashblade. Valid example: .*pulumi config set --secret spark-s3:flashbladeApiToken <token>/,
+        );
     });
 });
 
@@ -321,7 +332,7 @@ describe("installOperator=false (shared cluster)", () => {
         // Spark's, and the History Server's (which has no RBAC: it reads S3 only).
         assert.deepEqual(
             run.byType("kubernetes:core/v1:ServiceAccount").map((s) => s.name),
-            ["spark-spark-sa", "history-sa"],
+            ["spark-operator-spark-sa", "spark-history-sa"],
         );
         assert.equal(run.byType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").length, 1);
     });
@@ -360,7 +371,7 @@ describe("s3CaBundle (a private CA on the S3 endpoint)", () => {
             fs.writeFileSync(ca, selfSignedCert().cert);
             const token = { "spark-s3:flashbladeApiToken": "T-fake-api-token-for-tests" };
             const run = await runProgram("flashblade", { ...token, "spark-s3:s3CaBundle": ca }, ["spark-s3:flashbladeApiToken"]);
-            const cm = run.one("kubernetes:core/v1:ConfigMap", "s3-trust-ca");
+            const cm = run.one("kubernetes:core/v1:ConfigMap", "spark-trust-ca");
             assert.equal(cm.inputs.data["ca.crt"], selfSignedCert().cert);
             const app = sparkApp(run);
             for (const role of ["driver", "executor"]) {
@@ -393,7 +404,7 @@ describe("s3CaBundle (a private CA on the S3 endpoint)", () => {
             endpoint: { url: "https://10.0.0.1", region: "us-east-1", pathStyle: true, tls: true },
             committer: "magic",
             conflictMode: "append",
-            sparkVersion: "4.0.4",
+            runtime: sparkRuntime("4.0.4"),
             staging: { volumeName: "staging", claimName: "c", mountPath: "/staging" },
             buffer: { volumeName: "b", mountPath: "/b", sizeLimit: "1Gi" },
             credentials: { secretName: "s", accessKeyIdKey: "a", secretAccessKeyKey: "b" },

@@ -23,7 +23,7 @@ CENTRAL = "https://repo1.maven.org/maven2/org/apache/spark"
 
 
 def program_facts():
-    code = ("const h=require('./components/history-server');const v=require('./policy/s3a/versions');"
+    code = ("const h=require('./components/observability');const v=require('./policy/s3a/versions');"
             "console.log(JSON.stringify({keys:h.OBSERVABILITY_KEYS,servlet:h.PROMETHEUS_SERVLET_CONF,matrix:v.SPARK_MATRIX}))")
     r = subprocess.run([str(ROOT / "node_modules" / ".bin" / "ts-node"), "-T", "-e", code], cwd=ROOT,
                        capture_output=True, text=True, check=True)
