@@ -169,9 +169,9 @@ const hadoop = (key: string): string => SPARK_HADOOP_PREFIX + key;
  *   instead of PUTting a 0-byte marker and a .pending object per file that the task commit then
  *   LISTs, HEADs and GETs back (S3MagicCommitTracker.aboutToComplete,
  *   MagicS3GuardCommitter.loadPendingCommits), and answers Spark's getFileStatus of the written
- *   file from memory (S3AFileSystem.getFileStatus): about 7 requests per file. Gives up: the pending commits live only in the JVM that wrote them, so the task
- *   commit/abort must run there (Spark runs both in the task that wrote, FileFormatWriter
- *   .executeTask) and the tracker (chosen from the filesystem's conf, per-bucket options
+ *   file from memory (S3AFileSystem.getFileStatus): about 7 requests per file. Gives up: the
+ *   pending commits live only in the JVM that wrote them, so the task commit/abort must run
+ *   there (Spark runs both in the task that wrote, FileFormatWriter.executeTask) and the tracker (chosen from the filesystem's conf, per-bucket options
  *   included: MagicCommitIntegration.createTracker) and the committer (the job's conf) must
  *   agree: never set it per bucket (the output is lost while the job reports success, as
  *   jobs/doglover/tests/integration/test_faults.py shows); an executor
@@ -243,7 +243,7 @@ export function s3aSparkConf(args: S3AProfileArgs): Record<string, string> {
         [hadoop(HADOOP_KEYS.threadsMax)]: String(t.threadsMax),
         [hadoop(HADOOP_KEYS.connectionMaximum)]: String(t.connectionMaximum),
         // Fewer requests per committed file on the job's Hadoop line.
-        ...requestSavingConf(runtime),
+        ...requestSavingConf(args.runtime),
     };
     if (args.endpoint.url) {
         conf[hadoop(HADOOP_KEYS.endpoint)] = args.endpoint.url;
