@@ -38,7 +38,7 @@ describe("S3A profile: request-saving settings per Hadoop line", () => {
                     endpoint: { region: "us-east-1", pathStyle: true, tls: true, url: "https://s3.example" },
                     committer,
                     conflictMode: "append",
-                    sparkVersion: row.spark,
+                    runtime: row,
                     stagingMountPath: "/staging",
                     bufferDir: "/s3a-buffer",
                 });
