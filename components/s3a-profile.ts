@@ -12,10 +12,13 @@ import {
     HADOOP_KEYS,
     SPARK_HADOOP_PREFIX,
     SPARK_KEYS,
+    isS3AOption,
     isStagingCommitter,
+    keySetForHadoop,
     type ConflictMode,
     type S3ACommitter,
 } from "../policy/s3a/facts";
+import { compareVersions } from "../policy/s3a/releases";
 import {
     committerJars,
     environmentCredentialsProvider,
@@ -155,6 +158,54 @@ export interface S3AProfileArgs {
 
 const hadoop = (key: string): string => SPARK_HADOOP_PREFIX + key;
 
+/**
+ * S3 requests the committers skip, per Hadoop line (issue 26), from hadoop-aws's own code (the
+ * sources jars of 3.4.1, 3.3.6 and 3.3.4 on Maven Central). Each setting is set where the job's
+ * Hadoop has the key (the pack's key list of that exact release) and where it is not already
+ * Hadoop's behaviour; docs/benchmarks.md has the requests per file they save.
+ *
+ * - fs.s3a.committer.magic.track.commits.in.memory.enabled=true (Hadoop 3.4+): the magic
+ *   committer keeps each file's pending commit in the task's JVM (InMemoryMagicCommitTracker)
+ *   instead of PUTting a 0-byte marker and a .pending object per file that the task commit then
+ *   LISTs, HEADs and GETs back (S3MagicCommitTracker.aboutToComplete,
+ *   MagicS3GuardCommitter.loadPendingCommits), and answers Spark's getFileStatus of the written
+ *   file from memory (S3AFileSystem.getFileStatus): about 7 requests per file. Gives up: the
+ *   pending commits live only in the JVM that wrote them, so the task commit/abort must run
+ *   there (Spark runs both in the task that wrote, FileFormatWriter.executeTask) and the tracker (chosen from the filesystem's conf, per-bucket options
+ *   included: MagicCommitIntegration.createTracker) and the committer (the job's conf) must
+ *   agree: never set it per bucket (the output is lost while the job reports success, as
+ *   jobs/doglover/tests/integration/test_faults.py shows); an executor
+ *   that dies takes its attempt's records with it, and its uploads are aborted by the job's
+ *   cleanup (fs.s3a.committer.abort.pending.uploads, true by default), as with files in S3.
+ * - fs.s3a.performance.flags=mkdir (Hadoop 3.4+): mkdirs skips the walk up the parents that
+ *   looks for a file in the way (MkdirOperation.verifyFileStatusOfClosestAncestor), a HEAD/LIST
+ *   per missing level of the job's own mkdirs (setupJob: the output directory and magic's job
+ *   directory). Gives up: mkdirs under a path that is a file no longer fails. Hadoop 3.4.1 reads
+ *   only two of PerformanceFlagEnum's names (`delete` and `open` are parsed and unused): the
+ *   other, `create`, is not set: it skips create's probes for something at the path
+ *   (S3AFileSystem.create, innerCreateFile) and makes create(overwrite=false) overwrite, but
+ *   the committers already write their own files with it (PersistentCommitData.saveFile) and
+ *   skip the probes under __magic (innerCreateFile: isUnderMagicCommitPath), so it would save
+ *   them nothing and take that check from every other writer of the job.
+ * - fs.s3a.directory.marker.retention=keep (Hadoop 3.3 only; 3.4's default,
+ *   Constants.DEFAULT_DIRECTORY_MARKER_POLICY): 3.3 deletes the parent directory markers after
+ *   every file it writes or commits, a DELETE per file (S3AFileSystem.finishedWrite,
+ *   deleteUnnecessaryFakeDirectories). Gives up: S3A clients without marker awareness (Hadoop
+ *   before 3.3.1, 3.2.2 and 3.1.4; HADOOP-13230) misread a directory whose marker is kept.
+ */
+export function requestSavingConf(runtime: SparkRuntime): Record<string, string> {
+    const { keySet } = keySetForHadoop(runtime.hadoop);
+    const conf: Record<string, string> = {};
+    if (isS3AOption(HADOOP_KEYS.magicTrackCommitsInMemory, keySet)) conf[hadoop(HADOOP_KEYS.magicTrackCommitsInMemory)] = "true";
+    if (isS3AOption(HADOOP_KEYS.performanceFlags, keySet))
+        conf[hadoop(HADOOP_KEYS.performanceFlags)] = REQUEST_SAVING_PERFORMANCE_FLAGS.join(",");
+    if (compareVersions(runtime.hadoop, "3.4") < 0) conf[hadoop(HADOOP_KEYS.directoryMarkerRetention)] = "keep";
+    return conf;
+}
+
+/** The fs.s3a.performance.flags the profile sets (see requestSavingConf). */
+export const REQUEST_SAVING_PERFORMANCE_FLAGS = ["mkdir"] as const;
+
 /** The committer's shared staging directory, as a file:// URI on the staging mount. */
 export function stagingTmpPath(mountPath: string): string {
     return `file://${trimSlash(mountPath)}/committer`;
@@ -191,6 +242,8 @@ export function s3aSparkConf(args: S3AProfileArgs): Record<string, string> {
         [hadoop(HADOOP_KEYS.multipartSize)]: t.multipartSize,
         [hadoop(HADOOP_KEYS.threadsMax)]: String(t.threadsMax),
         [hadoop(HADOOP_KEYS.connectionMaximum)]: String(t.connectionMaximum),
+        // Fewer requests per committed file on the job's Hadoop line.
+        ...requestSavingConf(args.runtime),
     };
     if (args.endpoint.url) {
         conf[hadoop(HADOOP_KEYS.endpoint)] = args.endpoint.url;

@@ -65,6 +65,8 @@ export const HADOOP_KEYS = {
     conflictMode: "fs.s3a.committer.staging.conflict-mode",
     uniqueFilenames: "fs.s3a.committer.staging.unique-filenames",
     magicEnabled: "fs.s3a.committer.magic.enabled",
+    /** Hadoop 3.4+ (CommitConstants.FS_S3A_COMMITTER_MAGIC_TRACK_COMMITS_IN_MEMORY_ENABLED, default false). */
+    magicTrackCommitsInMemory: "fs.s3a.committer.magic.track.commits.in.memory.enabled",
     committerThreads: "fs.s3a.committer.threads",
     abortPendingUploads: "fs.s3a.committer.abort.pending.uploads",
     bufferDir: "fs.s3a.buffer.dir",

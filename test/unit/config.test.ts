@@ -42,7 +42,7 @@ describe("stack config", () => {
         const aws = dev.storeConfig as AwsSettings;
         assert.equal(aws.region, "eu-west-1");
         assert.deepEqual([aws.auth, aws.efs, aws.eksClusterName], ["podIdentity", "create", "spark-dev"]);
-        assert.equal(dev.spark.committer, "directory");
+        assert.equal(dev.spark.committer, "magic");
         const fb = parse("flashblade", { "spark-s3:flashbladeApiToken": "t0ken" }).platform;
         assert.equal(fb.staging.storageClass, "px-fb-direct-access-nfsv4");
         assert.equal((fb.storeConfig as FlashBladeSettings).dataUrl, "https://10.21.200.10");
