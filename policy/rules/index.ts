@@ -7,6 +7,7 @@
 import type { Rule } from "./rule";
 import { committerRequired } from "./committer-required";
 import { committerScheme } from "./committer-scheme";
+import { magicTrackingJobWide } from "./magic-tracking-job-wide";
 import { stagingOnSharedVolume } from "./staging-on-shared-volume";
 import { knownKeys } from "./known-keys";
 import { noLiteralCredentials } from "./no-literal-credentials";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
     thirdPartyEndpoint,
     committerConsistency,
     committerScheme,
+    magicTrackingJobWide,
     jarDelivery,
     sparkVersionKnown,
     bufferDirLocal,
