@@ -19,7 +19,7 @@ describe("Hadoop fs.s3a option lists, derived from the releases on Maven Central
             assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, "derived but not stored / stored but not derived");
             assert.deepEqual(stored, derived.options);
             assert.deepEqual([...s3aKeyPrefixes(v)], derived.prefixes);
-            assert.ok(stored.length > 100, `${stored.length} options`);
+            assert.ok(stored.length > 50, `${stored.length} options`); // 85 in Hadoop 3.2.0, over 200 from 3.4
         });
     }
 });
